@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+// SRCode: teach code language models to write secure code with token-level rewards.
+// Targets are layered; dependencies flow one way (see docs/ARCHITECTURE.md):
+//   SRCodeData → (SecurityOracle, Vul2Safe) ; COpenBLAS → Tensor → LM → Trainer ; srcode on top.
+import PackageDescription
+
+let package = Package(
+    name: "SRCode",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "srcode", targets: ["srcode"]),
+        .library(name: "SRCodeData", targets: ["SRCodeData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
+        .target(name: "SRCodeData"),
+        .testTarget(name: "SRCodeDataTests", dependencies: ["SRCodeData"], resources: [.copy("Fixtures")]),
+
+        // MARK: - CLI: thin; parse, call the library, print.
+        .executableTarget(
+            name: "srcode",
+            dependencies: [
+                "SRCodeData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,13 @@
+// The `srcode` CLI root. Each subcommand family lives in its own file; this one only lists them.
+import ArgumentParser
+
+@main
+struct SRCodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "srcode",
+        abstract: "Teach code language models to write secure code with token-level rewards.",
+        subcommands: [
+            DataCommand.self,
+        ]
+    )
+}
