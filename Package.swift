@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "srcode", targets: ["srcode"]),
         .library(name: "SRCodeData", targets: ["SRCodeData"]),
+        .library(name: "SecurityOracle", targets: ["SecurityOracle"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,11 +20,16 @@ let package = Package(
         .target(name: "SRCodeData"),
         .testTarget(name: "SRCodeDataTests", dependencies: ["SRCodeData"], resources: [.copy("Fixtures")]),
 
+        // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
+        .target(name: "SecurityOracle", dependencies: ["SRCodeData"]),
+        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",
             dependencies: [
                 "SRCodeData",
+                "SecurityOracle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
