@@ -12,6 +12,8 @@ public final class LineReader {
     /// One line without its terminator. `tooLong` lines carry no bytes: they were skipped.
     public struct Line {
         public var number: Int
+        /// Byte offset of the line's first byte in the file, so a reader can come back to it later.
+        public var offset: Int
         public var bytes: [UInt8]
         public var tooLong: Bool
     }
@@ -23,6 +25,8 @@ public final class LineReader {
     private var position = 0
     private var eof = false
     private var lineNumber = 0
+    private var consumed = 0      // file offset of buffer[0]
+    private var lineStart = 0     // file offset of the line being assembled
     private let chunkSize: Int
 
     /// - Parameters:
@@ -58,6 +62,7 @@ public final class LineReader {
                 if !skipping { line.append(contentsOf: buffer[position..<nl]) }
                 position = nl + 1
                 lineNumber += 1
+                defer { lineStart = consumed + position }
                 return finish(line, tooLong: skipping || line.count > maxLineBytes)
             }
             if !skipping { line.append(contentsOf: buffer[position...]) }
@@ -72,12 +77,13 @@ public final class LineReader {
     private func finish(_ line: [UInt8], tooLong: Bool) -> Line {
         var bytes = tooLong ? [] : line
         if bytes.last == 0x0D { bytes.removeLast() }  // tolerate CRLF files
-        return Line(number: lineNumber, bytes: bytes, tooLong: tooLong)
+        return Line(number: lineNumber, offset: lineStart, bytes: bytes, tooLong: tooLong)
     }
 
     private func refill() throws {
         let data = try handle.read(upToCount: chunkSize) ?? Data()
         if data.isEmpty { eof = true }
+        consumed += buffer.count
         buffer = [UInt8](data)
         position = 0
     }
