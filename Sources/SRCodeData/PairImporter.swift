@@ -170,7 +170,8 @@ public final class PairImporter {
     static func jsonErrorHint(_ error: Error) -> String {
         let s = "\(error)"
         if let r = s.range(of: "debugDescription: \"") ?? s.range(of: "NSDebugDescription=") {
-            return String(s[r.upperBound...].prefix(80).prefix { $0 != "\"" && $0 != "," })
+            let hint = s[r.upperBound...].prefix(80).prefix { !"\",})".contains($0) }
+            return String(hint).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         }
         return "not valid JSON"
     }
