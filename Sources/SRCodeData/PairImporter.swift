@@ -9,7 +9,7 @@ public struct ImportOptions: Sendable {
     /// Commit shas to drop, e.g. the ones SVEN train shares with its validation split.
     public var excludeCommits: Set<String> = []
     public var deduplicate = true
-    /// Forces a layout instead of detecting it from the first row.
+    /// Forces a layout instead of detecting it from each row's fields.
     public var format: RowFormat? = nil
     public init() {}
 }
@@ -64,7 +64,6 @@ public final class PairImporter {
             return
         }
         let reader = try LineReader(path: path, maxLineBytes: max(options.limits.maxFunctionBytes * 4, 1 << 20))
-        var format = options.format
         let pairer = PrimeVulPairer(path: path)
         while let line = try reader.next() {
             if line.bytes.isEmpty && !line.tooLong { continue }
@@ -78,8 +77,8 @@ public final class PairImporter {
                 try reject(path, line.number, .malformedJSON, "malformed JSON (\(Self.jsonErrorHint(error)))"); continue
             }
             guard let row = object as? [String: Any] else { try reject(path, line.number, .notAnObject, "not a JSON object"); continue }
-            if format == nil { format = RowFormat.detect(keys: row.keys) }
-            guard let fmt = format else {
+            // Detected per row, so a file mixing layouts (or PrimeVul pairs inside SVEN rows) still imports.
+            guard let fmt = options.format ?? RowFormat.detect(keys: row.keys) else {
                 try reject(path, line.number, .unrecognized,
                            "unrecognized row layout (expected SVEN, PrimeVul, pair-per-line or CVEfixes fields)")
                 continue
