@@ -50,13 +50,10 @@ struct DataImport: ParsableCommand {
             shown += 1
         }
         let writer = try JSONLWriter(path: out)
-        do {
-            for file in try PairImporter.inputFiles(inputs) {
-                printError("import \(file)")
-                try importer.importFile(file) { try writer.write($0) }
-            }
-        } catch let e as DataError {
-            throw ValidationError("\(e)")
+        // A DataError (bad input under --strict, unreadable file) prints as `Error: file:line: reason`, exit 1.
+        for file in try PairImporter.inputFiles(inputs) {
+            printError("import \(file)")
+            try importer.importFile(file) { try writer.write($0) }
         }
         try writer.close()
         try? rejects?.close()
@@ -71,7 +68,7 @@ struct DataImport: ParsableCommand {
     /// Loads a commit list; entries may be bare shas or `…/commit/<sha>` links.
     static func loadCommits(_ path: String) throws -> Set<String> {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("\(path): cannot read commit list")
+            throw DataError(file: path, line: 0, reason: "cannot read commit list")
         }
         var out: Set<String> = []
         for line in text.split(whereSeparator: \.isNewline) {
@@ -96,9 +93,7 @@ struct DataSplit: ParsableCommand {
 
     func run() throws {
         guard valid >= 0, test >= 0, valid + test < 1 else { throw ValidationError("--valid and --test must be ≥ 0 and sum below 1") }
-        let counts: [Split: Int]
-        do { counts = try PairSplitter(validFraction: valid, testFraction: test, seed: seed).write(input: input, outDir: out) }
-        catch let e as DataError { throw ValidationError("\(e)") }
+        let counts = try PairSplitter(validFraction: valid, testFraction: test, seed: seed).write(input: input, outDir: out)
         for s in Split.allCases { print("\(s.rawValue): \(counts[s] ?? 0)") }
     }
 }
@@ -109,8 +104,7 @@ struct DataStats: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run() throws {
-        let stats: DatasetStats
-        do { stats = try DatasetStats.of(path: input) } catch let e as DataError { throw ValidationError("\(e)") }
+        let stats = try DatasetStats.of(path: input)
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .prettyPrinted]
