@@ -61,8 +61,10 @@ public struct RowConverter: Sendable {
         let before = try code(row, "func_before"), after = try code(row, "func_after")
         let file = Self.string(row["file_name"])
         let lang = Self.string(row["lang"]).map(Language.init(label:)) ?? file.flatMap(Language.init(fileName:)) ?? .c
+        // Prefer `owner/repo` from the commit URL, the spelling SVEN and CVEfixes use.
+        let project = Self.parseCommitLink(Self.string(row["commit_url"])).0 ?? Self.string(row["project"])
         return try make(source: sourceName ?? "primevul-sample", nativeID: Self.string(row["pair_id"]),
-                        project: Self.string(row["project"]), commit: Self.string(row["commit_id"]),
+                        project: project, commit: Self.string(row["commit_id"]),
                         cve: Self.string(row["cve"]), cwes: CWE.normalizeList(Self.strings(row["cwe"])),
                         language: lang, functionName: Self.string(row["func_name"]), fileName: file,
                         vulnerable: before, fixed: after, row: row,

@@ -23,7 +23,7 @@ func makePair(_ i: Int, commit: String, project: String = "p", cwe: String = "CW
     #expect(byCommit.values.allSatisfy { $0.count == 1 })
     #expect((300...700).contains(counts[.test] ?? 0) && (300...700).contains(counts[.valid] ?? 0))
     // Stable: the same seed gives the same assignment.
-    #expect(splitter.split(ofGroup: "p/c1") == PairSplitter(seed: 3).split(ofGroup: "p/c1"))
+    #expect(splitter.split(ofGroup: "commit:c1") == PairSplitter(seed: 3).split(ofGroup: "commit:c1"))
 }
 
 @Test func splitWritesThreeFilesFromAPairFile() throws {
