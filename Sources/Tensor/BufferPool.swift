@@ -27,6 +27,7 @@ public final class BufferPool: @unchecked Sendable {
         }
         allocations += 1
         lock.unlock()
+        Tape.current.allocations += 1
         // 64-byte alignment keeps SIMD loads and BLAS panels on cache lines.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))

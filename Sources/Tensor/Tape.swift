@@ -60,6 +60,9 @@ public final class Tape: @unchecked Sendable {
     /// Debug flag: check every op output and every gradient for NaN/Inf and throw naming the tensor.
     public var checkFinite = false
 
+    /// Fresh buffer allocations made by ops on this thread (flat across steps once the pool is warm).
+    public internal(set) var allocations = 0
+
     /// Number of ops recorded since the last backward or reset.
     public var recordedCount: Int { nodes.count }
 
@@ -94,7 +97,8 @@ func record(_ op: Op, _ inputs: [Tensor], _ out: Tensor, _ configure: (Node) -> 
     }
     if out.name.isEmpty { out.name = op.rawValue }
     if Tape.current.checkFinite, !isFinite(out) {
-        throw TensorError.nonFinite(op: op.rawValue, tensor: out.name, phase: "forward")
+        let label = "\(op.rawValue)(\(inputs.map { $0.name.isEmpty ? "\($0.shape)" : $0.name }.joined(separator: ", ")))"
+        throw TensorError.nonFinite(op: label, tensor: out.name, phase: "forward")
     }
     return out
 }
