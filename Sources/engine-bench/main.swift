@@ -19,22 +19,25 @@ let shapes: [String: LlamaConfig] = [
 ]
 
 var args = CommandLine.arguments.dropFirst()
-var shapeName = "smollm2-135m", steps = 3, B = 4, T = 256
+var shapeName = "smollm2-135m", steps = 3, B = 4, T = 256, layers: Int? = nil
 while let a = args.popFirst() {
     switch a {
     case "--shape": shapeName = args.popFirst() ?? shapeName
     case "--steps": steps = Int(args.popFirst() ?? "") ?? steps
     case "--batch": B = Int(args.popFirst() ?? "") ?? B
     case "--seq": T = Int(args.popFirst() ?? "") ?? T
+    case "--layers": layers = Int(args.popFirst() ?? "")  // fewer layers, for profiling
     default:
         FileHandle.standardError.write("usage: engine-bench [--shape \(shapes.keys.sorted().joined(separator: "|"))] [--steps N] [--batch B] [--seq T]\n".data(using: .utf8)!)
         exit(2)
     }
 }
-guard let config = shapes[shapeName] else {
+guard var config = shapes[shapeName] else {
     FileHandle.standardError.write("engine-bench: unknown shape '\(shapeName)'\n".data(using: .utf8)!)
     exit(2)
 }
+
+if let layers { config.numHiddenLayers = layers }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func peakRSSGiB() -> Double {
