@@ -13,8 +13,11 @@ run_pair() {
   local label=$1; shift
   echo "== $SHAPE, OPENBLAS_CORETYPE $label"
   local swift_out torch_out
-  swift_out=$("$@" .build/release/engine-bench --shape "$SHAPE" --steps "$STEPS" | tee /dev/stderr | grep '^RESULT')
-  torch_out=$("$@" python3 benchmarks/pytorch_train_step.py --shape "$SHAPE" --steps "$STEPS" --threads 2 | tee /dev/stderr | grep '^RESULT')
+  swift_out=$("$@" .build/release/engine-bench --shape "$SHAPE" --steps "$STEPS")
+  echo "$swift_out"
+  torch_out=$("$@" python3 benchmarks/pytorch_train_step.py --shape "$SHAPE" --steps "$STEPS" --threads 2)
+  echo "$torch_out"
+  swift_out=$(echo "$swift_out" | grep '^RESULT'); torch_out=$(echo "$torch_out" | grep '^RESULT')
   local s t sr tr
   s=$(echo "$swift_out" | value tokens_per_s); t=$(echo "$torch_out" | value tokens_per_s)
   sr=$(echo "$swift_out" | value peak_rss_gib); tr=$(echo "$torch_out" | value peak_rss_gib)

@@ -24,6 +24,7 @@ let gradientRules: [Op: GradientRule] = [
     .gatherRows: gatherRowsRule,
     .entropy: entropyRule,
     .crossEntropy: crossEntropyRule,
+    .tokenNLL: tokenNLLRule,
     .linearCrossEntropy: linearCrossEntropyRule,
     .sum: reduceRule,
     .mean: reduceRule,
