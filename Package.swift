@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "srcode", targets: ["srcode"]),
         .library(name: "SRCodeData", targets: ["SRCodeData"]),
         .library(name: "SecurityOracle", targets: ["SecurityOracle"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "LM", targets: ["LM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +25,24 @@ let package = Package(
         // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
         .target(name: "SecurityOracle", dependencies: ["SRCodeData"]),
         .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
+
+        // MARK: - Training engine: system BLAS → tensors + tape autodiff → Llama-family model + AdamW.
+        // Raw-pointer kernels run in Swift 5 mode: their parallel-for closures share disjoint buffer rows,
+        // which strict Sendable checking cannot express.
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "LM", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(
+            name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Benchmarks are opt-in and live outside Tests/: one training step of a real model shape.
+        .executableTarget(
+            name: "engine-bench", dependencies: ["LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
 
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(

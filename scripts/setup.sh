@@ -27,4 +27,17 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Training engine (issue 4)
+# COpenBLAS needs pkg-config + libopenblas-dev (listed above). The engine tests need nothing else: parity
+# compares against the committed float64 dump Tests/LMTests/Fixtures/parity_tiny.json. PyTorch is only for
+# regenerating that dump (dev/pytorch_parity.py) and for benchmarks/train_step.sh, so it is opt-in
+# (SRCODE_BENCH=1): the CPU-only wheel (~190 MB) from the PyTorch index; PyPI's default wheel drags in ~3 GB
+# of CUDA libraries that a CPU benchmark never loads.
+if [ "${SRCODE_BENCH:-0}" = "1" ] && ! python3 -c "import torch" >/dev/null 2>&1; then
+  echo "setup: pip installing torch (CPU wheel) for the engine benchmarks"
+  python3 -m pip install -q --disable-pip-version-check torch --index-url https://download.pytorch.org/whl/cpu \
+    || echo "setup: torch CPU wheel unavailable; benchmarks/train_step.sh will not run (tests do not need it)"
+fi
+pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (libopenblas-dev)"; exit 1; }
+
 echo "setup: ok"

@@ -1,0 +1,131 @@
+// LlamaModel: a Llama-family decoder (SmolLM2, Qwen2/2.5) with a value head and optional LoRA, trained by the tape.
+import Foundation
+import Tensor
+
+// Legend: B batch, T time, N = B·T tokens, C hidden, H query heads, G KV heads, D head dim, F ffn, V vocab.
+
+/// One decoder block's parameters.
+public final class DecoderLayer {
+    let inputNorm: Tensor          // (C)
+    let q, k, v, o: Projection     // (H·D, C) (G·D, C) (G·D, C) (C, H·D)
+    let postNorm: Tensor           // (C)
+    let gate, up, down: Projection // (F, C) (F, C) (C, F)
+
+    init(_ i: Int, _ c: LlamaConfig, rng: inout SeededRNG) {
+        let p = "model.layers.\(i)."
+        let (C, D, F) = (c.hiddenSize, c.resolvedHeadDim, c.intermediateSize)
+        inputNorm = LlamaModel.ones([C], p + "input_layernorm.weight")
+        q = Projection(p + "self_attn.q_proj", out: c.numAttentionHeads * D, in: C, bias: c.qkvBias, rng: &rng)
+        k = Projection(p + "self_attn.k_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng)
+        v = Projection(p + "self_attn.v_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng)
+        o = Projection(p + "self_attn.o_proj", out: C, in: c.numAttentionHeads * D, bias: false, rng: &rng)
+        postNorm = LlamaModel.ones([C], p + "post_attention_layernorm.weight")
+        gate = Projection(p + "mlp.gate_proj", out: F, in: C, bias: false, rng: &rng)
+        up = Projection(p + "mlp.up_proj", out: F, in: C, bias: false, rng: &rng)
+        down = Projection(p + "mlp.down_proj", out: C, in: F, bias: false, rng: &rng)
+    }
+
+    var projections: [(String, Projection)] {
+        [("q_proj", q), ("k_proj", k), ("v_proj", v), ("o_proj", o), ("gate_proj", gate), ("up_proj", up), ("down_proj", down)]
+    }
+}
+
+/// A Llama-family causal LM whose parameters are named exactly as in Hugging Face checkpoints.
+///
+/// ```swift
+/// var rng = SeededRNG(seed: 0)
+/// let model = try LlamaModel(config: config, rng: &rng)
+/// let loss = try model.loss(tokens: batch.inputs, targets: batch.targets, batch: 4)
+/// try loss.backward()
+/// optimizer.step()
+/// ```
+public final class LlamaModel {
+    public let config: LlamaConfig
+    public let embedTokens: Tensor // (V, C)
+    public let layers: [DecoderLayer]
+    public let norm: Tensor        // (C)
+    public let lmHead: Tensor?     // (V, C), nil when tied to embed_tokens
+    public let valueHead: Projection // (1, C): PPO's critic on the final hidden state
+    public private(set) var lora: LoRAConfig?
+    /// RoPE pair layout: HF checkpoints use half-split; GGUF-converted Q/K weights use adjacent pairs.
+    public var ropeLayout: RopeLayout = .halfSplit
+
+    /// A model with freshly initialized weights (normal(0, 0.02), norms 1, biases 0), drawn from `rng`.
+    public init(config: LlamaConfig, lora: LoRAConfig? = nil, rng: inout SeededRNG) throws {
+        try config.validate()
+        self.config = config
+        let (C, V) = (config.hiddenSize, config.vocabSize)
+        embedTokens = Tensor.randn([V, C], std: 0.02, rng: &rng, requiresGrad: true, name: "model.embed_tokens.weight")
+        layers = (0..<config.numHiddenLayers).map { DecoderLayer($0, config, rng: &rng) }
+        norm = LlamaModel.ones([C], "model.norm.weight")
+        lmHead = config.tieWordEmbeddings ? nil
+            : Tensor.randn([V, C], std: 0.02, rng: &rng, requiresGrad: true, name: "lm_head.weight")
+        valueHead = Projection("value_head", out: 1, in: C, bias: true, rng: &rng)
+        if let lora { try addLoRA(lora, rng: &rng) }
+    }
+
+    static func ones(_ shape: [Int], _ name: String) -> Tensor {
+        let t = Tensor(zeros: shape, requiresGrad: true, name: name)
+        t.data.update(repeating: 1, count: t.count)
+        return t
+    }
+
+    /// Attaches LoRA adapters to the named projections and freezes everything else (base and value head
+    /// stay frozen unless `unfreeze` is called on them).
+    public func addLoRA(_ config: LoRAConfig, rng: inout SeededRNG) throws {
+        guard config.rank > 0 else { throw LMError.invalidConfig(field: "rank", reason: "LoRA rank must be positive") }
+        let known = Set(layers.first?.projections.map(\.0) ?? [])
+        if let bad = config.targets.first(where: { !known.contains($0) }) {
+            throw LMError.invalidConfig(field: "targets", reason: "unknown projection '\(bad)'")
+        }
+        lora = config
+        for p in parameters() { p.tensor.requiresGrad = false }
+        for layer in layers { for (name, p) in layer.projections where config.targets.contains(name) { p.addLoRA(config, rng: &rng) } }
+        for t in valueHead.tensors { t.requiresGrad = true }
+    }
+
+    /// The LM head weight (V, C): the embedding table when tied.
+    public var head: Tensor { lmHead ?? embedTokens }
+
+    // MARK: - Parameters by name
+
+    /// Every tensor with its checkpoint name, in a fixed order (embedding, layers, norm, head, value head, LoRA).
+    public func parameters() -> [(name: String, tensor: Tensor)] {
+        var all = [embedTokens]
+        for l in layers {
+            all.append(l.inputNorm)
+            all += l.q.tensors + l.k.tensors + l.v.tensors + l.o.tensors
+            all.append(l.postNorm)
+            all += l.gate.tensors + l.up.tensors + l.down.tensors
+        }
+        all.append(norm)
+        if let lmHead { all.append(lmHead) }
+        all += valueHead.tensors
+        return all.map { ($0.name, $0) }
+    }
+
+    /// The parameters the optimizer updates.
+    public func trainableParameters() -> [(name: String, tensor: Tensor)] { parameters().filter { $0.tensor.requiresGrad } }
+
+    /// Copies weights in by checkpoint name. Every tensor of the model must be present unless
+    /// `strict` is false (then missing ones keep their values, e.g. a fresh value head or LoRA).
+    /// Unknown names are returned so loaders can report or ignore them.
+    @discardableResult
+    public func load(weights: [String: (shape: [Int], data: [Float])], strict: Bool = true) throws -> [String] {
+        for (name, t) in parameters() {
+            guard let w = weights[name] else {
+                if strict, !name.hasPrefix("value_head."), !name.contains(".lora_") { throw LMError.missingWeight(name: name) }
+                continue
+            }
+            guard w.shape == t.shape, w.data.count == t.count else {
+                throw LMError.weightShape(name: name, expected: t.shape, got: w.shape)
+            }
+            try t.copy(from: w.data)
+        }
+        let known = Set(parameters().map(\.name))
+        return weights.keys.filter { !known.contains($0) }.sorted()
+    }
+
+    /// Clears accumulated gradients of every parameter.
+    public func zeroGrad() { for p in parameters() { p.tensor.zeroGrad() } }
+}

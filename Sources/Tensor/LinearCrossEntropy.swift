@@ -1,0 +1,160 @@
+// Fused LM head + cross-entropy over vocabulary chunks: the (N, V) logits never exist in full, forward or backward.
+import Foundation
+
+// Legend: N tokens, C channels, V vocab, R rows per chunk. logits (R,V) = h (R,C) · W (V,C)ᵀ.
+// Forward keeps only lse (N). Backward recomputes each chunk's logits (one extra sgemm) rather than storing
+// N·V floats: for Qwen2.5's V = 151936 at N = 1024 that is 622 MB saved, twice (logits and their gradient).
+
+/// Rows per chunk so one chunk of logits stays near 64 MB.
+func lceChunkRows(N: Int, V: Int) -> Int { max(1, min(N, (16 << 20) / max(V, 1))) }
+
+/// nll (N) = lse(h Wᵀ) − (h Wᵀ)[n, t_n] ; ignored rows give 0. lse (N) is saved for backward.
+func linearNLLForward(
+    _ nll: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
+    _ W: UnsafePointer<Float>, _ targets: [Int32], ignoreIndex: Int32, N: Int, C: Int, V: Int
+) {
+    let R = lceChunkRows(N: N, V: V)
+    let logits = Tensor(uninitialized: [R, V])
+    let L = logits.data
+    for start in stride(from: 0, to: N, by: R) {
+        let rows = min(R, N - start)
+        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+        parallelFor(rows) { rr in
+            for r in rr {
+                let n = start + r, row = L + r * V
+                let l = logSumExp(row, V)
+                lse[n] = l
+                nll[n] = targets[n] == ignoreIndex ? 0 : l - row[Int(targets[n])]
+            }
+        }
+    }
+}
+
+/// Backward of `nll_n = lse_n − logits[n, t_n]`, chunk by chunk:
+///   dlogits = dnll_n (softmax − onehot) ; dh += dlogits · W ; dW += dlogitsᵀ · h
+func linearNLLBackward(
+    dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, dnll: UnsafePointer<Float>,
+    h: UnsafePointer<Float>, W: UnsafePointer<Float>, lse: UnsafePointer<Float>, _ targets: [Int32],
+    ignoreIndex: Int32, N: Int, C: Int, V: Int
+) {
+    let R = lceChunkRows(N: N, V: V)
+    let logits = Tensor(uninitialized: [R, V])
+    let L = logits.data
+    for start in stride(from: 0, to: N, by: R) {
+        let rows = min(R, N - start)
+        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+        parallelFor(rows) { rr in
+            for r in rr {
+                let n = start + r, row = L + r * V
+                if targets[n] == ignoreIndex || dnll[n] == 0 { row.update(repeating: 0, count: V); continue }
+                let (g, l) = (dnll[n], lse[n])
+                for j in 0..<V { row[j] = g * Foundation.exp(row[j] - l) }
+                row[Int(targets[n])] -= g
+            }
+        }
+        if let dh { sgemm(false, false, rows, C, V, 1, L, V, W, C, 1, dh + start * C, C) }
+        if let dW { sgemm(true, false, V, C, rows, 1, L, V, h + start * C, C, 1, dW, C) }
+    }
+}
+
+/// Per-token negative log-likelihood of `targets` under the LM head: h (N,C), weight (V,C) → (N).
+/// Rows whose target is `ignoreIndex` give 0. `−tokenNLL` is PPO's per-token log-prob.
+public func tokenNLL(_ hidden: Tensor, head weight: Tensor, targets: [Int32], ignoreIndex: Int32 = -100) throws -> Tensor {
+    guard weight.shape.count == 2, let C = hidden.shape.last, weight.shape[1] == C, hidden.count == targets.count * C else {
+        throw TensorError.shapeMismatch(
+            op: "tokenNLL", detail: "hidden \(hidden.shape), \(weight.name) \(weight.shape), \(targets.count) targets")
+    }
+    let V = weight.shape[0], N = targets.count
+    if let bad = targets.first(where: { $0 != ignoreIndex && ($0 < 0 || Int($0) >= V) }) {
+        throw TensorError.invalidArgument(op: "tokenNLL", detail: "target \(bad) outside 0..<\(V)")
+    }
+    let nll = Tensor(uninitialized: [N]), lse = Tensor(uninitialized: [N])
+    linearNLLForward(nll.data, lse.data, hidden.data, weight.data, targets, ignoreIndex: ignoreIndex, N: N, C: C, V: V)
+    return try record(.tokenNLL, [hidden, weight], nll) {
+        $0.saved = [lse]; $0.indices = targets; $0.ints = [N, C, V, Int(ignoreIndex)]
+    }
+}
+
+func tokenNLLRule(_ node: Node, _ dnll: UnsafeMutablePointer<Float>) {
+    let (h, W) = (node.inputs[0], node.inputs[1])
+    let i = node.ints
+    linearNLLBackward(
+        dh: h.requiresGrad ? h.gradBuffer() : nil, dW: W.requiresGrad ? W.gradBuffer() : nil, dnll: dnll,
+        h: h.data, W: W.data, lse: node.saved[0].data, node.indices, ignoreIndex: Int32(i[3]), N: i[0], C: i[1], V: i[2])
+}
+
+// MARK: - Scalar loss with gradients computed in the forward pass
+
+/// loss = Σ_n ŵ_n (lse_n − logits[n, t_n]) with ŵ = w / #non-ignored. When gradients are wanted, each chunk's
+/// dlogits = ŵ_n (softmax − onehot) is formed while its logits are still in cache and turned into
+///   dh (N,C) = dlogits · W ; dW (V,C) = Σ_chunks dlogitsᵀ · h
+/// right away, for a unit seed. Backward then only scales by the seed: 3 head GEMMs per step instead of 4,
+/// for one extra (V,C) buffer (the N·V logits and their gradient are still never stored).
+func linearCrossEntropyForward(
+    _ h: UnsafePointer<Float>, _ W: UnsafePointer<Float>, _ targets: [Int32], _ what: [Float],
+    dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, N: Int, C: Int, V: Int
+) -> Double {
+    let R = lceChunkRows(N: N, V: V)
+    let logits = Tensor(uninitialized: [R, V]), terms = Tensor(zeros: [N])
+    let (L, term) = (logits.data, terms.data)
+    let wantGrad = dh != nil || dW != nil
+    for start in stride(from: 0, to: N, by: R) {
+        let rows = min(R, N - start)
+        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+        parallelFor(rows) { rr in
+            for r in rr {
+                let n = start + r, row = L + r * V, w = what[n]
+                if w == 0 { if wantGrad { row.update(repeating: 0, count: V) }; continue }
+                let l = logSumExp(row, V), t = Int(targets[n])
+                term[n] = w * (l - row[t])
+                guard wantGrad else { continue }
+                for j in 0..<V { row[j] = w * Foundation.exp(row[j] - l) }
+                row[t] -= w
+            }
+        }
+        if let dh { sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dh + start * C, C) }
+        if let dW { sgemm(true, false, V, C, rows, 1, L, V, h + start * C, C, start == 0 ? 0 : 1, dW, C) }
+    }
+    var total = 0.0
+    for n in 0..<N { total += Double(term[n]) }
+    return total
+}
+
+/// Backward of the fused loss: dh += seed · dh₁ ; dW += seed · dW₁ (the unit-seed gradients saved by forward)
+func linearCrossEntropyRule(_ node: Node, _ dy: UnsafeMutablePointer<Float>) {
+    let g = dy[0]
+    for (input, saved) in zip(node.inputs, node.saved) where input.requiresGrad {
+        let (dst, src) = (input.gradBuffer(), saved.data)
+        parallelFor(input.count, grain: 1 << 15) { r in for i in r { dst[i] += g * src[i] } }
+    }
+}
+
+/// Cross-entropy of the LM head without materializing logits: Σ_n w_n nll_n / #non-ignored (see `crossEntropy`).
+/// - Parameters:
+///   - hidden: final normalized hidden states (N, C).
+///   - weight: LM head (V, C) — the embedding table when embeddings are tied.
+///   - weights: optional per-token weights (token-level rewards); ignored targets always weigh 0.
+public func linearCrossEntropy(
+    _ hidden: Tensor, head weight: Tensor, targets: [Int32], weights: [Float]? = nil, ignoreIndex: Int32 = -100
+) throws -> Tensor {
+    guard weight.shape.count == 2, let C = hidden.shape.last, weight.shape[1] == C, hidden.count == targets.count * C else {
+        throw TensorError.shapeMismatch(
+            op: "linearCrossEntropy", detail: "hidden \(hidden.shape), \(weight.name) \(weight.shape), \(targets.count) targets")
+    }
+    let V = weight.shape[0], N = targets.count
+    if let bad = targets.first(where: { $0 != ignoreIndex && ($0 < 0 || Int($0) >= V) }) {
+        throw TensorError.invalidArgument(op: "linearCrossEntropy", detail: "target \(bad) outside 0..<\(V)")
+    }
+    let (w, denom) = try crossEntropyWeights(targets, weights, ignoreIndex: ignoreIndex, op: "linearCrossEntropy")
+    let what = w.map { $0 / denom }
+    let wantGrad = needsGrad([hidden, weight])
+    let dh = wantGrad && hidden.requiresGrad ? Tensor(uninitialized: hidden.shape) : nil
+    let dW = wantGrad && weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
+    let total = linearCrossEntropyForward(hidden.data, weight.data, targets, what, dh: dh?.data, dW: dW?.data, N: N, C: C, V: V)
+    let loss = Tensor(uninitialized: [1])
+    loss.data[0] = Float(total)
+    // Saved gradients line up with inputs; a placeholder stands in for an input that needs none.
+    return try record(.linearCrossEntropy, [hidden, weight], loss) {
+        $0.saved = [dh ?? Tensor(uninitialized: [0]), dW ?? Tensor(uninitialized: [0])]
+    }
+}
