@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "srcode", targets: ["srcode"]),
         .library(name: "SRCodeData", targets: ["SRCodeData"]),
         .library(name: "SecurityOracle", targets: ["SecurityOracle"]),
+        .library(name: "ModelIO", targets: ["ModelIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,12 +25,18 @@ let package = Package(
         .target(name: "SecurityOracle", dependencies: ["SRCodeData"]),
         .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
 
+        // MARK: - Model I/O: GGUF/safetensors readers, quantized kernels, BPE tokenizer, model fetching
+        // (no tensor dependency: the LM target builds models on top of it).
+        .target(name: "ModelIO", resources: [.copy("Resources")]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",
             dependencies: [
                 "SRCodeData",
                 "SecurityOracle",
+                "ModelIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

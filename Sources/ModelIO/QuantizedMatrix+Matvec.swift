@@ -1,0 +1,1 @@
+// Matrix-vector products straight from quantized blocks (placeholder, replaced below).
