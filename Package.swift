@@ -29,6 +29,7 @@ let package = Package(
         // (no tensor dependency: the LM target builds models on top of it).
         .target(name: "ModelIO", resources: [.copy("Resources")]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
+        .executableTarget(name: "modelio-bench", dependencies: ["ModelIO"], path: "Sources/ModelIOBench"),
 
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(

@@ -70,6 +70,10 @@ extension Tokenizer {
             added.append(AddedToken(id: id, content: c, special: a["special"] as? Bool ?? false))
             maxID = max(maxID, id)
         }
+        // Ids are dense in real vocabularies; a sparse huge id would make us allocate for nothing.
+        guard maxID < (pairs.count + added.count) * 2 + 1024 else {
+            throw ModelIOError(file: source, reason: "token id \(maxID) is far beyond the \(pairs.count + added.count) tokens defined")
+        }
         var tokens = [String](repeating: "", count: maxID + 1)
         for (k, id) in pairs { tokens[id] = k }
         for a in added where tokens[a.id].isEmpty { tokens[a.id] = a.content }
