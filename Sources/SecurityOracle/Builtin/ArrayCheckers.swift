@@ -1,0 +1,134 @@
+// Checkers over fixed-size arrays whose size is a constant: loop bounds, index checks, constant indexes,
+// and sizes passed to copy/read functions.
+
+extension FunctionScope {
+    var constEval: ConstEval {
+        ConstEval(text: src.text, sig: src.sig, match: src.match, defines: src.defineBodies, arrays: arrays)
+    }
+
+    /// `true` when `A[...]` ending at `]` index `rb` is written: an assignment target or incremented.
+    func isWrite(closeBracket rb: Int, open lb: Int) -> Bool {
+        let after = t(rb + 1)
+        if ["=", "+=", "-=", "*=", "/=", "|=", "&=", "^=", "<<=", ">>=", "%=", "++", "--"].contains(after) { return true }
+        let before = t(lb - 2)
+        return before == "++" || before == "--"
+    }
+
+    // MARK: - loop-bound
+
+    func loopBounds(access: String) -> [Hit] {
+        var out: [Hit] = []
+        var k = fn.bodyOpen + 1
+        while k < fn.bodyClose {
+            defer { k += 1 }
+            guard t(k) == "for" || t(k) == "while", t(k + 1) == "(", src.match[k + 1] > k + 1 else { continue }
+            let open = k + 1, close = Int(src.match[open])
+            // The condition: between the two ';' of a for header, or the whole while header.
+            var cond = (open + 1)..<close
+            if t(k) == "for" {
+                let semis = (open + 1..<close).filter { t($0) == ";" && enclosingParen($0) == open }
+                guard semis.count == 2 else { continue }
+                cond = (semis[0] + 1)..<semis[1]
+            }
+            guard let (v, opIdx, maxIndex, end) = loopLimit(cond) else { continue }
+            // The body: braced block or a single statement.
+            let bodyEnd = t(close + 1) == "{" && src.match[close + 1] > close ? Int(src.match[close + 1]) : statementEnd(close + 1)
+            var j = close + 1
+            while j < bodyEnd {
+                if isIdent(j), let a = arrays[t(j)], t(j + 1) == "[", t(j + 2) == v, t(j + 3) == "]", maxIndex >= a.count {
+                    let write = isWrite(closeBracket: j + 3, open: j + 1)
+                    if (access == "write") == write {
+                        out.append(Hit(span: span(cond.lowerBound, end), detail: "\(a.name)[\(v)] with \(a.name) of \(a.count) at line \(line(j)), bound `\(t(opIdx))`"))
+                    }
+                    break
+                }
+                j += 1
+            }
+        }
+        return out
+    }
+
+    /// Parses `v <= E`, `v < E`, `E >= v`, `E > v` into the index variable, the operator, the largest index the
+    /// loop reaches, and the condition's last token.
+    func loopLimit(_ cond: Range<Int>) -> (String, Int, Int, Int)? {
+        guard let op = cond.first(where: { ["<", "<=", ">", ">="].contains(t($0)) && enclosingParen($0) == enclosingParen(cond.lowerBound) }) else { return nil }
+        // Stop the bound at && or || so `i <= N && s[i]` parses.
+        var hi = cond.upperBound
+        if let cut = ((op + 1)..<cond.upperBound).first(where: { t($0) == "&&" || t($0) == "||" }) { hi = cut }
+        var lo = cond.lowerBound
+        if let cut = (cond.lowerBound..<op).last(where: { t($0) == "&&" || t($0) == "||" }) { lo = cut + 1 }
+        let w = t(op)
+        if (w == "<" || w == "<="), op - lo == 1, isIdent(lo), let e = constEval.eval(op + 1, hi) {
+            return (t(lo), op, w == "<=" ? e : e - 1, hi - 1)
+        }
+        if (w == ">" || w == ">="), hi - op == 2, isIdent(op + 1), let e = constEval.eval(lo, op) {
+            return (t(op + 1), op, w == ">=" ? e : e - 1, hi - 1)
+        }
+        return nil
+    }
+
+    // MARK: - index-check
+
+    /// `if (i > N) return; … A[i]` or `if (i <= N) A[i] = …` where N is A's size: the check admits i == N.
+    func indexChecks() -> [Hit] {
+        var out: [Hit] = []
+        var k = fn.bodyOpen + 1
+        while k < fn.bodyClose {
+            defer { k += 1 }
+            let w = t(k)
+            guard w == ">" || w == "<=" , inCondition(k), !isLoopHeader(enclosingParen(k)) else { continue }
+            guard isIdent(k - 1), !["(", "&&", "||", "!"].contains(t(k - 1)) || true else { continue }
+            let v = t(k - 1)
+            guard isIdent(k - 1), t(k - 2) != "->", t(k - 2) != "." else { continue }
+            var hi = k + 1
+            while hi < fn.bodyClose, !["&&", "||", ")", ";", "?"].contains(t(hi)) {
+                if t(hi) == "(", src.match[hi] > hi { hi = Int(src.match[hi]) + 1; continue }
+                hi += 1
+            }
+            guard let bound = constEval.eval(k + 1, hi) else { continue }
+            // An access A[v] later in the function with A's count == bound.
+            var j = k + 1
+            while j < fn.bodyClose {
+                if isIdent(j), let a = arrays[t(j)], t(j + 1) == "[", t(j + 2) == v, t(j + 3) == "]", a.count == bound {
+                    out.append(Hit(span: span(k - 1, hi - 1), detail: "\(a.name) has \(a.count) elements; index \(v) == \(bound) passes"))
+                    break
+                }
+                j += 1
+            }
+        }
+        return out
+    }
+
+    func isLoopHeader(_ p: Int) -> Bool { p > 0 && (t(p - 1) == "for" || t(p - 1) == "while") }
+
+    // MARK: - constant-index
+
+    func constantIndexes(access: String) -> [Hit] {
+        var out: [Hit] = []
+        for k in body where isIdent(k) && t(k + 1) == "[" {
+            guard let a = arrays[t(k)], a.token != k, t(k - 1) != "&", t(k - 1) != ".", t(k - 1) != "->",
+                  src.match[k + 1] > k + 1 else { continue }
+            if t(k - 2) == "sizeof" || t(k - 1) == "sizeof" { continue }
+            let rb = Int(src.match[k + 1])
+            guard let idx = constEval.eval(k + 2, rb), idx >= a.count else { continue }
+            if (access == "write") == isWrite(closeBracket: rb, open: k + 1) {
+                out.append(Hit(span: span(k, rb), detail: "\(a.name) has \(a.count) elements"))
+            }
+        }
+        return out
+    }
+
+    // MARK: - buffer-size-exceeds
+
+    func bufferSizeExceeds(access: String) -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            for b in rules.facts[c.name]?.buffers ?? [] where b.access == access && b.buffer < c.args.count && b.size < c.args.count {
+                guard let name = lvalueKey(c.args[b.buffer]), let a = arrays[name], let bytes = a.byteSize,
+                      let n = constEval.eval(c.args[b.size].lowerBound, c.args[b.size].upperBound), n > bytes else { continue }
+                out.append(Hit(span: callSpan(c), detail: "\(n) bytes for \(a.name) of \(bytes)"))
+            }
+        }
+        return out
+    }
+}
