@@ -21,7 +21,7 @@ extension FunctionScope {
         var k = fn.bodyOpen + 1
         while k < fn.bodyClose {
             defer { k += 1 }
-            guard t(k) == "for" || t(k) == "while", t(k + 1) == "(", src.match[k + 1] > k + 1 else { continue }
+            guard kw(k) == Kw.for || kw(k) == Kw.while, p(k + 1) == P.lparen, src.match[k + 1] > k + 1 else { continue }
             let open = k + 1, close = Int(src.match[open])
             // The condition: between the two ';' of a for header, or the whole while header.
             var cond = (open + 1)..<close
@@ -35,7 +35,7 @@ extension FunctionScope {
             let bodyEnd = t(close + 1) == "{" && src.match[close + 1] > close ? Int(src.match[close + 1]) : statementEnd(close + 1)
             var j = close + 1
             while j < bodyEnd {
-                if isIdent(j), let a = arrays[t(j)], t(j + 1) == "[", t(j + 2) == v, t(j + 3) == "]", maxIndex >= a.count {
+                if p(j + 1) == P.lbracket, p(j + 3) == P.rbracket, t(j + 2) == v, let a = array(at: j), maxIndex >= a.count {
                     let write = isWrite(closeBracket: j + 3, open: j + 1)
                     if (access == "write") == write {
                         out.append(Hit(span: span(cond.lowerBound, end), detail: "\(a.name)[\(v)] with \(a.name) of \(a.count) at line \(line(j)), bound `\(t(opIdx))`"))
@@ -75,9 +75,7 @@ extension FunctionScope {
         var k = fn.bodyOpen + 1
         while k < fn.bodyClose {
             defer { k += 1 }
-            let w = t(k)
-            guard w == ">" || w == "<=" , inCondition(k), !isLoopHeader(enclosingParen(k)) else { continue }
-            guard isIdent(k - 1), !["(", "&&", "||", "!"].contains(t(k - 1)) || true else { continue }
+            guard p(k) == P.gt || p(k) == P.le, inCondition(k), !isLoopHeader(enclosingParen(k)) else { continue }
             let v = t(k - 1)
             guard isIdent(k - 1), t(k - 2) != "->", t(k - 2) != "." else { continue }
             var hi = k + 1
@@ -89,7 +87,7 @@ extension FunctionScope {
             // An access A[v] later in the function with A's count == bound.
             var j = k + 1
             while j < fn.bodyClose {
-                if isIdent(j), let a = arrays[t(j)], t(j + 1) == "[", t(j + 2) == v, t(j + 3) == "]", a.count == bound {
+                if p(j + 1) == P.lbracket, p(j + 3) == P.rbracket, t(j + 2) == v, let a = array(at: j), a.count == bound {
                     out.append(Hit(span: span(k - 1, hi - 1), detail: "\(a.name) has \(a.count) elements; index \(v) == \(bound) passes"))
                     break
                 }
@@ -105,8 +103,9 @@ extension FunctionScope {
 
     func constantIndexes(access: String) -> [Hit] {
         var out: [Hit] = []
-        for k in body where isIdent(k) && t(k + 1) == "[" {
-            guard let a = arrays[t(k)], a.token != k, t(k - 1) != "&", t(k - 1) != ".", t(k - 1) != "->",
+        if arrays.isEmpty { return [] }
+        for k in body where p(k + 1) == P.lbracket && isIdent(k) {
+            guard let a = array(at: k), a.token != k, t(k - 1) != "&",
                   src.match[k + 1] > k + 1 else { continue }
             if t(k - 2) == "sizeof" || t(k - 1) == "sizeof" { continue }
             let rb = Int(src.match[k + 1])
@@ -123,8 +122,8 @@ extension FunctionScope {
     func bufferSizeExceeds(access: String) -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            for b in rules.facts[c.name]?.buffers ?? [] where b.access == access && b.buffer < c.args.count && b.size < c.args.count {
-                guard let name = lvalueKey(c.args[b.buffer]), let a = arrays[name], let bytes = a.byteSize,
+            for b in c.fact?.buffers ?? [] where b.access == access && b.buffer < c.args.count && b.size < c.args.count {
+                guard let a = array(arg: c.args[b.buffer]), let bytes = a.byteSize,
                       let n = constEval.eval(c.args[b.size].lowerBound, c.args[b.size].upperBound), n > bytes else { continue }
                 out.append(Hit(span: callSpan(c), detail: "\(n) bytes for \(a.name) of \(bytes)"))
             }

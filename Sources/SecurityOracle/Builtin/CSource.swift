@@ -14,6 +14,10 @@ public struct CSource: Sendable {
     public let text: [String]
     /// Index of the matching bracket for `( ) [ ] { }`, -1 when unmatched or not a bracket.
     public let match: [Int32]
+    /// Punctuator bytes packed little-endian (`"<="` → 0x3D3C), 0 for other tokens: integer compares in hot loops.
+    let pc: [UInt32]
+    /// Keyword code per token (``Kw``), 0 for non-keywords.
+    let kw: [UInt8]
     /// Innermost enclosing `{` for each token, -1 at file level.
     public let block: [Int32]
     /// Integer `#define`s (`#define N 64`, `#define N (A*2)`), evaluated lazily through ``constant(_:)``.
@@ -42,6 +46,19 @@ public struct CSource: Sendable {
                 return String(decoding: UnsafeBufferPointer(rebasing: b[Int(t.start)..<e]), as: UTF8.self)
             }
         }
+        var pc = [UInt32](repeating: 0, count: sig.count)
+        var kw = [UInt8](repeating: 0, count: sig.count)
+        for (i, t) in sig.enumerated() {
+            if t.kind == .punct {
+                var v: UInt32 = 0
+                for k in 0..<min(3, Int(t.end - t.start)) { v |= UInt32(bytes[Int(t.start) + k]) << (8 * k) }
+                pc[i] = v
+            } else if t.kind == .identifier, t.end - t.start <= 8 {
+                kw[i] = Kw.code(text[i])
+            }
+        }
+        self.pc = pc
+        self.kw = kw
         // Bracket matching: a closer `}` unwinds unclosed ( and [; a stray ) or ] is ignored.
         var match = [Int32](repeating: -1, count: sig.count)
         var block = [Int32](repeating: -1, count: sig.count)
@@ -50,21 +67,22 @@ public struct CSource: Sendable {
         var overflow = false, unbalanced = false
         for i in 0..<sig.count {
             block[i] = blocks.last ?? -1
-            guard sig[i].kind == .punct else { continue }
-            switch text[i] {
-            case "(", "[", "{":
+            let c = pc[i]
+            guard c != 0 else { continue }
+            switch c {
+            case P.lparen, P.lbracket, P.lbrace:
                 if stack.count >= CSource.maxDepth { overflow = true; continue }
                 stack.append(Int32(i))
-                if text[i] == "{" { blocks.append(Int32(i)) }
-            case ")", "]":
-                let open = text[i] == ")" ? "(" : "["
-                if let top = stack.last, text[Int(top)] == open {
+                if c == P.lbrace { blocks.append(Int32(i)) }
+            case P.rparen, P.rbracket:
+                let open = c == P.rparen ? P.lparen : P.lbracket
+                if let top = stack.last, pc[Int(top)] == open {
                     stack.removeLast(); match[i] = top; match[Int(top)] = Int32(i)
                 } else { unbalanced = true }
-            case "}":
+            case P.rbrace:
                 guard blocks.last != nil else { unbalanced = true; continue }
                 while let top = stack.popLast() {
-                    if text[Int(top)] == "{" { match[i] = top; match[Int(top)] = Int32(i); break }
+                    if pc[Int(top)] == P.lbrace { match[i] = top; match[Int(top)] = Int32(i); break }
                     unbalanced = true
                 }
                 blocks.removeLast()
@@ -90,7 +108,7 @@ public struct CSource: Sendable {
         self.diagnostics = diags
         var fns: [CFunction] = []
         var globals: [String: ArrayDecl] = [:]
-        let shell = CSourceShell(sig: sig, text: text, match: match, defines: defines)
+        let shell = CSourceShell(sig: sig, text: text, match: match, defines: defines, block: block)
         shell.findFunctions(into: &fns, globals: &globals)
         self.functions = fns
         self.globalArrays = globals
@@ -121,6 +139,8 @@ public struct ArrayDecl: Sendable, Hashable {
     public var elementSize: Int?
     /// Token index of the name in ``CSource/sig``.
     public var token: Int
+    /// The `{` of the block that declares it (-1 at file level): the array is visible only inside.
+    public var block: Int = -1
     /// Byte size when known: what `sizeof(name)` evaluates to.
     public var byteSize: Int? { elementSize.map { $0 * count } }
 }
@@ -146,4 +166,37 @@ public struct CFunction: Sendable {
     public var isFormatWrapper: Bool
     /// Local fixed-size arrays by name (the last declaration wins for shadowed names).
     public var arrays: [String: ArrayDecl]
+    /// Every local array declaration in order, for scope-aware lookup.
+    public var arrayDecls: [ArrayDecl] = []
+}
+
+/// Packed punctuator codes (see ``CSource/pc``).
+enum P {
+    static let lparen: UInt32 = 0x28, rparen: UInt32 = 0x29, lbracket: UInt32 = 0x5B, rbracket: UInt32 = 0x5D
+    static let lbrace: UInt32 = 0x7B, rbrace: UInt32 = 0x7D, semi: UInt32 = 0x3B, comma: UInt32 = 0x2C
+    static let assign: UInt32 = 0x3D, lt: UInt32 = 0x3C, gt: UInt32 = 0x3E, le: UInt32 = 0x3D3C, ge: UInt32 = 0x3D3E
+    static let slash: UInt32 = 0x2F, percent: UInt32 = 0x25, slashAssign: UInt32 = 0x3D2F, percentAssign: UInt32 = 0x3D25
+    static let arrow: UInt32 = 0x3E2D, dot: UInt32 = 0x2E
+}
+
+/// Keyword codes (see ``CSource/kw``).
+enum Kw {
+    static let `if`: UInt8 = 1, `for`: UInt8 = 2, `while`: UInt8 = 3, `return`: UInt8 = 4, `sizeof`: UInt8 = 5
+    static let `else`: UInt8 = 6, `goto`: UInt8 = 7, `break`: UInt8 = 8, `continue`: UInt8 = 9, `switch`: UInt8 = 10, `do`: UInt8 = 11
+    static func code(_ s: String) -> UInt8 {
+        switch s {
+        case "if": 1
+        case "for": 2
+        case "while": 3
+        case "return": 4
+        case "sizeof": 5
+        case "else": 6
+        case "goto": 7
+        case "break": 8
+        case "continue": 9
+        case "switch": 10
+        case "do": 11
+        default: 0
+        }
+    }
 }

@@ -6,6 +6,7 @@ struct CSourceShell {
     let text: [String]
     let match: [Int32]
     let defines: [String: [String]]
+    let block: [Int32]
 
     static let controlWords: Set<String> = ["if", "while", "for", "switch", "return", "sizeof", "do", "else",
                                              "case", "catch", "defined", "__attribute__", "alignof", "_Alignof", "decltype"]
@@ -84,16 +85,21 @@ struct CSourceShell {
         // An unclosed body runs to the end of input; `bodyClose` is then one past the last token.
         let bodyClose = match[bodyOpen] > bodyOpen ? Int(match[bodyOpen]) : sig.count
         var arrays: [String: ArrayDecl] = [:]
+        var decls: [ArrayDecl] = []
         var stmtStart = bodyOpen + 1
         var i = bodyOpen + 1
         while i < bodyClose {
             let t = text[i]
             if t == ";" || t == "{" || t == "}" || t == ")" { stmtStart = i + 1 }
-            if t == "[", i > stmtStart, let d = arrayDecl(at: i, from: stmtStart, locals: arrays) { arrays[d.name] = d }
+            if t == "[", i > stmtStart, var d = arrayDecl(at: i, from: stmtStart, locals: arrays) {
+                d.block = Int(block[i])
+                arrays[d.name] = d
+                decls.append(d)
+            }
             i += 1
         }
         return CFunction(name: text[nameTok], nameToken: nameTok, params: params, paramOpen: open, paramClose: close,
-                         bodyOpen: bodyOpen, bodyClose: bodyClose, isFormatWrapper: wrapper, arrays: arrays)
+                         bodyOpen: bodyOpen, bodyClose: bodyClose, isFormatWrapper: wrapper, arrays: arrays, arrayDecls: decls)
     }
 
     // MARK: - Arrays
@@ -120,11 +126,12 @@ struct CSourceShell {
                 if w == "char" || w == "short" || w == "long" { elem = CSourceShell.elementSizes[w] }
                 else if let s = CSourceShell.elementSizes[w] { elem = elem ?? s }
                 sawType = true
-            } else if w == "*" { elem = 8 } else if w != "::" && w != "<" && w != ">" { return nil }
+            } else if w == "*" { elem = 8 } else if w != "::" { return nil }
         }
         guard sawType else { return nil }
         let rb = Int(match[lb])
-        guard rb > lb else { return nil }
+        // A declarator ends the declaration or continues it; anything else (`buf[1] * n`) is an expression.
+        guard rb > lb, rb + 1 < text.count, [";", "=", ",", "["].contains(text[rb + 1]) else { return nil }
         var count: Int?
         if rb == lb + 1 {
             // `char s[] = "literal"`: count from the literal.

@@ -5,8 +5,10 @@ extension FunctionScope {
     // MARK: - banned-call (weak crypto, weak random, dangerous functions)
 
     func bannedCalls(_ p: OracleRule.Params?) -> [Hit] {
-        let exact = Set(p?.functions ?? [])
+        let exact = p?.functions ?? []
         let prefixes = p?.prefixes ?? [], suffixes = p?.suffixes ?? []
+        // Most functions call none of the banned names: decide that with one set lookup per name.
+        if prefixes.isEmpty, suffixes.isEmpty, !exact.contains(where: { callNames.contains($0) }) { return [] }
         let context = Set(p?.contextWords ?? [])
         let argCalls = Set(p?.argCalls ?? [])
         var out: [Hit] = []
@@ -46,7 +48,7 @@ extension FunctionScope {
     func unboundedCopies() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let u = rules.facts[c.name]?.unboundedCopy, u.dst < c.args.count else { continue }
+            guard let u = c.fact?.unboundedCopy, u.dst < c.args.count else { continue }
             if let f = u.format {
                 // sprintf: bounded when the format is a literal whose %s all carry a precision.
                 guard f < c.args.count else { continue }
@@ -56,7 +58,7 @@ extension FunctionScope {
                 let src = stripped(c.args[sIdx])
                 if src.count == 1, src8(src.lowerBound) == .string, u.appends != true,
                    let len = CSourceShell.stringLiteralLength(t(src.lowerBound)),
-                   let dk = lvalueKey(c.args[u.dst]), let d = arrays[dk], let size = d.byteSize, len < size { continue }
+                   let d = array(arg: c.args[u.dst]), let size = d.byteSize, len < size { continue }
             }
             out.append(Hit(span: callSpan(c)))
         }
@@ -91,7 +93,7 @@ extension FunctionScope {
 
     func scanfUnbounded() -> [Hit] {
         calls.compactMap { c in
-            guard let f = rules.facts[c.name]?.scanfFormatArg, f < c.args.count, isLiteral(c.args[f]),
+            guard let f = c.fact?.scanfFormatArg, f < c.args.count, isLiteral(c.args[f]),
                   FunctionScope.formatHasUnboundedString(literalText(c.args[f]), scanf: true) else { return nil }
             return Hit(span: callSpan(c))
         }
@@ -102,7 +104,7 @@ extension FunctionScope {
     func copiesSizedBySource() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let cp = rules.facts[c.name]?.copy, cp.size < c.args.count,
+            guard let cp = c.fact?.copy, cp.size < c.args.count,
                   let srcKey = lvalueKey(c.args[cp.src]), let dstKey = lvalueKey(c.args[cp.dst]) else { continue }
             let size = c.args[cp.size]
             // The size measures the source: strlen(src), sizeof(src), or a variable set from strlen(src).
@@ -145,7 +147,7 @@ extension FunctionScope {
 
     func destinationSizedBySource(_ dst: String, _ srcKey: String, before limit: Int) -> Bool {
         for c in calls where c.nameTok < limit {
-            guard let f = rules.facts[c.name], f.alloc != nil, let lhs = assignedKey(callNameTok: c.nameTok), lhs.key == dst else { continue }
+            guard let f = c.fact, f.alloc != nil, let lhs = assignedKey(callNameTok: c.nameTok), lhs.key == dst else { continue }
             if containsMeasure(of: srcKey, in: c.open..<c.close) { return true }
             let lens = lengthVariables(of: srcKey, before: limit)
             if (c.open..<c.close).contains(where: { lens.contains(t($0)) }) { return true }
@@ -159,7 +161,8 @@ extension FunctionScope {
         let set = Set(names)
         var k = fn.bodyOpen + 1
         while k < limit {
-            if ["<", ">", "<=", ">="].contains(t(k)), inCondition(k) {
+            let pk = p(k)
+            if pk == P.lt || pk == P.gt || pk == P.le || pk == P.ge, inCondition(k) {
                 let lo = max(fn.bodyOpen + 1, k - 6), hi = min(limit, k + 6)
                 if (lo..<hi).contains(where: { set.contains(t($0)) || (mention != nil && t($0) == mention!) }) { return true }
             }
@@ -173,7 +176,7 @@ extension FunctionScope {
     func nonliteralArgs(fact: String) -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let f = rules.facts[c.name] else { continue }
+            guard let f = c.fact else { continue }
             var bad: Range<Int>? = nil
             switch fact {
             case "formatArg":
@@ -214,7 +217,7 @@ extension FunctionScope {
     func allocSizeOverflows() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let f = rules.facts[c.name], f.multiplyUnchecked == true else { continue }
+            guard let f = c.fact, f.multiplyUnchecked == true else { continue }
             for a in f.sizeArgs ?? [] where a < c.args.count {
                 let r = c.args[a]
                 let vars = multipliedVariables(r)
@@ -261,7 +264,7 @@ extension FunctionScope {
     func allocStrlen() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let f = rules.facts[c.name], f.alloc != nil else { continue }
+            guard let f = c.fact, f.alloc != nil else { continue }
             for a in f.sizeArgs ?? [] where a < c.args.count {
                 let r = stripped(c.args[a])
                 guard r.contains(where: { t($0) == "strlen" }), !r.contains(where: { t($0) == "+" }) else { continue }
@@ -278,7 +281,7 @@ extension FunctionScope {
 
     func uncheckedReturns() -> [Hit] {
         calls.compactMap { c in
-            guard rules.facts[c.name]?.checkReturn == true, t(c.close + 1) == ";" else { return nil }
+            guard c.fact?.checkReturn == true, t(c.close + 1) == ";" else { return nil }
             let before = t(c.nameTok - 1)
             guard [";", "{", "}", "else", ":"].contains(before) || (before == ")" && controllingHeader(c.nameTok - 1)) else { return nil }
             return Hit(span: callSpan(c))
@@ -296,10 +299,10 @@ extension FunctionScope {
     func toctou() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let a = rules.facts[c.name]?.pathCheck, a < c.args.count else { continue }
+            guard let a = c.fact?.pathCheck, a < c.args.count else { continue }
             let k = key(stripped(c.args[a]))
             guard let use = calls.first(where: { u in
-                u.nameTok > c.close && (rules.facts[u.name]?.pathArg).map { $0 < u.args.count && key(stripped(u.args[$0])) == k } == true
+                u.nameTok > c.close && (u.fact?.pathArg).map { $0 < u.args.count && key(stripped(u.args[$0])) == k } == true
             }) else { continue }
             out.append(Hit(span: callSpan(c), detail: "then \(use.name)() at line \(line(use.nameTok))"))
         }
@@ -309,7 +312,7 @@ extension FunctionScope {
     func inputPaths(sanitizers: Set<String>) -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let a = rules.facts[c.name]?.pathArg, a < c.args.count, !isLiteral(c.args[a]) else { continue }
+            guard let a = c.fact?.pathArg, a < c.args.count, !isLiteral(c.args[a]) else { continue }
             let r = stripped(c.args[a])
             let real = taint.anyTaint(self, r)
             guard let o = real ?? paramTaint.anyTaint(self, r) else { continue }

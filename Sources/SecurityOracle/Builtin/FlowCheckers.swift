@@ -5,7 +5,7 @@ extension FunctionScope {
 
     func uncheckedDivisors() -> [Hit] {
         var out: [Hit] = []
-        for k in body where ["/", "%", "/=", "%="].contains(t(k)) {
+        for k in body where p(k) == P.slash || p(k) == P.percent || p(k) == P.slashAssign || p(k) == P.percentAssign {
             let d = k + 1
             guard isIdent(d), !["(", "[", "->", "."].contains(t(d + 1)), !isAllCaps(t(d)), t(d) != "sizeof",
                   src8(k - 1) != .punct || t(k - 1) == ")" || t(k - 1) == "]" else { continue }
@@ -27,16 +27,18 @@ extension FunctionScope {
     func taintSinks(index: Bool) -> [Hit] {
         var out: [Hit] = []
         if index {
-            for k in body where isIdent(k) && t(k + 1) == "[" && src.match[k + 1] > k + 1 {
-                guard t(k) != "argv", arrays[t(k)]?.token != k else { continue }
+            if !taint.hasSources { return [] }
+            for k in body where p(k + 1) == P.lbracket && isIdent(k) && src.match[k + 1] > k + 1 {
+                guard t(k) != "argv", array(at: k)?.token != k else { continue }
                 let rb = Int(src.match[k + 1])
                 guard let o = taint.unboundedTaint(self, (k + 2)..<rb) else { continue }
                 out.append(Hit(span: span(k, rb), detail: "index from \(o.source) at line \(o.line)"))
             }
             return out
         }
+        if !taint.hasSources { return [] }
         for c in calls {
-            guard let f = rules.facts[c.name] else { continue }
+            guard let f = c.fact else { continue }
             let sizes = (f.sizeArgs ?? []) + (f.copy.map { [$0.size] } ?? []) + (f.buffers?.map(\.size) ?? [])
             for a in Set(sizes) where a < c.args.count {
                 guard let o = taint.unboundedTaint(self, c.args[a]) else { continue }

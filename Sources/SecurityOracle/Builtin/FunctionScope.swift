@@ -8,6 +8,8 @@ struct CallSite {
     var close: Int
     /// Token ranges of the arguments, split on top-level commas.
     var args: [Range<Int>]
+    /// What the API table knows about the callee (looked up once per call, not once per checker).
+    var fact: APIFact?
 }
 
 /// One function under analysis. Built once per function; checkers read it and never mutate the source.
@@ -24,6 +26,7 @@ final class FunctionScope {
     /// Untrusted-input taint (argv, getenv, read, …), computed on first use.
     lazy var taint = TaintTracker(scope: self)
     /// The same, with pointer parameters as sources too (generated helpers get their input from the caller).
+    lazy var callNames = Set(calls.map(\.name))
     lazy var paramTaint = TaintTracker(scope: self, paramsAreSources: true)
 
     static let notCalls: Set<String> = CSourceShell.controlWords.union(["return", "sizeof", "typeof", "__typeof__", "offsetof"])
@@ -41,18 +44,20 @@ final class FunctionScope {
         var stack: [Int32] = []
         let text = src.text
         var i = fn.bodyOpen + 1
+        let pc = src.pc
         while i < fn.bodyClose {
             paren[i - fn.bodyOpen] = stack.last ?? -1
-            let t = text[i]
-            if t == "(" {
+            let t = pc[i]
+            if t == P.lparen {
                 if stack.count < CSource.maxDepth { stack.append(Int32(i)) }
                 if i > 0, src.sig[i - 1].kind == .identifier, !FunctionScope.notCalls.contains(text[i - 1]),
                    src.match[i] > i {
                     let close = Int(src.match[i])
                     calls.append(CallSite(name: text[i - 1], nameTok: i - 1, open: i, close: close,
-                                          args: FunctionScope.splitArgs(text, src.match, i, close)))
+                                          args: FunctionScope.splitArgs(text, src.match, i, close),
+                                          fact: rules.facts[text[i - 1]]))
                 }
-            } else if t == ")" {
+            } else if t == P.rparen {
                 if let top = stack.last, src.match[i] == top { stack.removeLast() }
             }
             i += 1
@@ -75,9 +80,33 @@ final class FunctionScope {
         return out
     }
 
+    /// The fixed-size array that the name at token `k` refers to, honoring block scope and declaration order;
+    /// `nil` for members (`s.buf`, `p->buf`) and for names with no visible declaration.
+    func array(at k: Int) -> ArrayDecl? {
+        guard isIdent(k), p(k - 1) != P.dot, p(k - 1) != P.arrow else { return nil }
+        let name = t(k)
+        guard arrays[name] != nil else { return nil }
+        var best: ArrayDecl? = nil
+        var declaredLocally = false
+        for d in fn.arrayDecls where d.name == name {
+            declaredLocally = true
+            if d.token <= k, isAncestorBlock(d.block, of: Int(src.block[k])) { best = d }
+        }
+        return best ?? (declaredLocally ? nil : src.globalArrays[name])
+    }
+
+    /// ``array(at:)`` for an argument range (`buf`, `(char *)buf`, `&buf`).
+    func array(arg r: Range<Int>) -> ArrayDecl? {
+        let s = stripped(r)
+        return s.count == 1 ? array(at: s.lowerBound) : nil
+    }
+
     // MARK: - Token helpers
 
     @inline(__always) func t(_ i: Int) -> String { i >= 0 && i < src.text.count ? src.text[i] : "" }
+    /// Packed punctuator code of token `i` (0 when not a punctuator or out of range).
+    @inline(__always) func p(_ i: Int) -> UInt32 { i >= 0 && i < src.pc.count ? src.pc[i] : 0 }
+    @inline(__always) func kw(_ i: Int) -> UInt8 { i >= 0 && i < src.kw.count ? src.kw[i] : 0 }
     @inline(__always) func isIdent(_ i: Int) -> Bool { i >= 0 && i < src.sig.count && src.sig[i].kind == .identifier }
     var body: Range<Int> { (fn.bodyOpen + 1)..<max(fn.bodyOpen + 1, fn.bodyClose) }
 
@@ -202,12 +231,27 @@ final class FunctionScope {
 
     /// The `if`/`while` condition that directly controls the statement at `i` (braced or not), as a range.
     func controllingCondition(_ i: Int) -> Range<Int>? {
-        var k = statementStart(i) - 1
-        if t(k) == "{" { k -= 1 }
-        guard t(k) == ")", src.match[k] >= 0 else { return nil }
-        let o = Int(src.match[k])
-        guard ["if", "while"].contains(t(o - 1)) else { return nil }
-        return (o + 1)..<k
+        controllingConditions(i).first
+    }
+
+    /// Every `if`/`while` condition around the statement at `i`, innermost first: the braceless header right
+    /// before it, then the header of each enclosing block up to the function body.
+    func controllingConditions(_ i: Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        func header(_ close: Int) {
+            guard t(close) == ")", src.match[close] >= 0 else { return }
+            let o = Int(src.match[close])
+            if ["if", "while"].contains(t(o - 1)) { out.append((o + 1)..<close) }
+        }
+        header(statementStart(i) - 1)
+        var b = Int(src.block[i])
+        var hops = 0
+        while b > fn.bodyOpen, hops < 32 {
+            header(b - 1)
+            b = Int(src.block[b])
+            hops += 1
+        }
+        return out
     }
 
     /// The left-hand lvalue key of `x = call(...)` or `T *x = call(...)` where the call's name is at `nameTok`.
@@ -217,6 +261,8 @@ final class FunctionScope {
         guard t(k) == "=" else { return nil }
         var lo = k - 1
         while lo - 2 >= fn.bodyOpen, t(lo - 1) == "->" || t(lo - 1) == ".", isIdent(lo - 2) { lo -= 2 }
+        // `a[i].p = …` or `f()->p = …`: the base is not a plain name, so the target cannot be tracked.
+        if t(lo - 1) == "->" || t(lo - 1) == "." || t(lo - 1) == "*" && !isIdent(lo - 2) && t(lo - 2) != ")" && lo - 1 > fn.bodyOpen && t(lo - 2) != ";" && t(lo - 2) != "{" && t(lo - 2) != "}" { return nil }
         guard isIdent(lo), let key = lvalueKey(lo..<k) else { return nil }
         return (key, lo)
     }

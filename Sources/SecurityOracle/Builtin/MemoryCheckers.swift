@@ -7,7 +7,7 @@ extension FunctionScope {
     func uncheckedNulls() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard rules.facts[c.name]?.nullOnFailure == true, let lhs = assignedKey(callNameTok: c.nameTok) else { continue }
+            guard c.fact?.nullOnFailure == true, let lhs = assignedKey(callNameTok: c.nameTok) else { continue }
             // `if ((p = malloc(n)) == NULL)`: the assignment itself is tested.
             if isTested((lhs.tok - 1)..<(c.close + 2)) || t(c.close + 1) == "==" || t(c.close + 1) == "!=" || t(c.close + 2) == "==" { continue }
             let n = keyTokenCount(lhs.key)
@@ -17,7 +17,7 @@ extension FunctionScope {
                     (max(fn.bodyOpen, occ.lowerBound - 2)..<min(fn.bodyClose, occ.upperBound + 2)).contains { t($0) == w } }) { break }
                 if let use = derefSpan(occ) { out.append(Hit(span: use, detail: "\(lhs.key) from \(c.name)() at line \(line(c.nameTok))")); break }
                 if let call = directArgCall(occ) {
-                    if let f = rules.facts[call.0.name], f.nonnull?.contains(call.1) == true, f.dealloc == nil {
+                    if let f = call.0.fact, f.nonnull?.contains(call.1) == true, f.dealloc == nil {
                         out.append(Hit(span: callSpan(call.0), detail: "\(lhs.key) from \(c.name)() at line \(line(c.nameTok))"))
                     }
                     break
@@ -56,7 +56,7 @@ extension FunctionScope {
     func afterFree(double: Bool) -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let d = rules.facts[c.name]?.dealloc, d < c.args.count, let k = lvalueKey(c.args[d]) else { continue }
+            guard let d = c.fact?.dealloc, d < c.args.count, let k = lvalueKey(c.args[d]) else { continue }
             let n = keyTokenCount(k)
             let base = k.split(whereSeparator: { $0 == "-" || $0 == ">" || $0 == "." }).first.map(String.init) ?? k
             var blk = Int(src.block[c.nameTok])
@@ -85,7 +85,7 @@ extension FunctionScope {
                 if t(occ.upperBound) == "=" || t(i - 1) == "&" { break }
                 if t(i - 1) == "(", t(i - 2) == "sizeof" { i += n; continue }
                 if isTested(occ) { i += n; continue }
-                if let (call, idx) = directArgCall(occ), rules.facts[call.name]?.dealloc == idx {
+                if let (call, idx) = directArgCall(occ), call.fact?.dealloc == idx {
                     if double { out.append(Hit(span: callSpan(call), detail: "first freed at line \(line(c.nameTok))")) }
                     break
                 }
@@ -104,31 +104,36 @@ extension FunctionScope {
     func leaksOnEarlyReturn() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard rules.facts[c.name]?.alloc != nil, let lhs = assignedKey(callNameTok: c.nameTok),
+            guard c.fact?.alloc != nil, let lhs = assignedKey(callNameTok: c.nameTok),
                   isIdent(lhs.tok), !paramNames.contains(lhs.key), !lhs.key.contains("->"), !lhs.key.contains("."),
                   src.globalArrays[lhs.key] == nil else { continue }
             let name = lhs.key
             // Blocks in which the pointer was released (freed, passed on, stored, returned).
             var releasedIn: [Int] = []
             var i = statementEnd(c.close) + 1
-            while i < fn.bodyClose {
+            // Past the end of the allocating block, the allocation itself was conditional: stop there.
+            let allocBlock = Int(src.block[c.nameTok])
+            let end = allocBlock > fn.bodyOpen && src.match[allocBlock] > allocBlock ? Int(src.match[allocBlock]) : fn.bodyClose
+            while i < end {
                 let w = t(i)
                 if w == name, t(i - 1) != "->", t(i - 1) != "." {
                     if t(i + 1) == "=" { break }  // reassigned: another allocation's story
-                    if isTested(i..<(i + 1)) || inCondition(i) { i += 1; continue }
                     let p = enclosingParen(i)
                     let call = p >= 0 ? calls.first(where: { $0.open == p }) : nil
-                    let borrowed = call.map { rules.borrowing.contains($0.name) && rules.facts[$0.name]?.dealloc == nil } ?? false
-                    let derefOnly = t(i + 1) == "[" || t(i + 1) == "->" || (t(i - 1) == "*" && !isIdent(i - 2))
-                    if !borrowed && !derefOnly { releasedIn.append(Int(src.block[i])) }
+                    // Passed to a call that takes ownership (fclose, a list insert), even inside a condition.
+                    if let call, !(rules.borrowing.contains(call.name) && call.fact?.dealloc == nil) {
+                        releasedIn.append(Int(src.block[i])); i += 1; continue
+                    }
+                    if isTested(i..<(i + 1)) || inCondition(i) { i += 1; continue }
+                    let derefOnly = (t(i + 1) == "[" || t(i + 1) == "->" || (t(i - 1) == "*" && !isIdent(i - 2))) && t(i - 1) != "&"
+                    if call == nil && !derefOnly { releasedIn.append(Int(src.block[i])) }
                 }
                 if w == "exit" || w == "abort" || w == "_exit" { if t(i + 1) == "(" { i = statementEnd(i) + 1; continue } }
                 if w == "return" {
                     let e = statementEnd(i)
                     let mentions = (i..<e).contains { t($0) == name }
                     let released = releasedIn.contains { isAncestorBlock($0, of: Int(src.block[i])) }
-                    let cond = controllingCondition(i)
-                    let guardMentions = cond.map { r in r.contains { t($0) == name } } ?? false
+                    let guardMentions = controllingConditions(i).contains { r in r.contains { t($0) == name } }
                     if !mentions && !released && !guardMentions {
                         out.append(Hit(span: span(i, e), detail: "\(name) from \(c.name)() at line \(line(c.nameTok))"))
                         break

@@ -16,7 +16,16 @@ struct TaintTracker {
 
     /// - Parameter paramsAreSources: also treat pointer parameters as input (for the path checker, where the
     ///   caller's string is what an attacker controls in generated helpers).
+    /// `false` when the function reads no untrusted input at all (most functions): every query is then empty.
+    var hasSources: Bool { !origins.isEmpty }
+
     init(scope s: FunctionScope, paramsAreSources: Bool = false) {
+        // Fast path: no argv, no source call, no pointer parameter to treat as input → nothing to track.
+        let anySource = s.fn.params.contains { $0.name == "argv" || (paramsAreSources && $0.isPointer) } || s.calls.contains { c in
+            guard let f = c.fact else { return false }
+            return f.taintReturn == true || f.taintArgs != nil || f.taintFromFormat != nil
+        }
+        guard anySource else { return }
         for p in s.fn.params where p.name == "argv" || (paramsAreSources && p.isPointer) {
             mark(p.name, Origin(source: p.name == "argv" ? "argv" : "parameter \(p.name)", line: s.line(s.fn.nameToken)), at: s.fn.bodyOpen)
         }
@@ -24,12 +33,12 @@ struct TaintTracker {
         for c in s.calls { callAt[c.nameTok] = c }
         var k = s.fn.bodyOpen + 1
         while k < s.fn.bodyClose {
-            let w = s.t(k)
-            if w == "=", let lhs = lhsKey(s, k) {
+            let pk = s.p(k)
+            if pk == P.assign, let lhs = lhsKey(s, k) {
                 let rhsEnd = s.statementEnd(k + 1)
                 let rhs = (k + 1)..<rhsEnd
                 if let o = taintOf(s, rhs, callAt) { mark(lhs, o, at: k) }
-            } else if let c = callAt[k], let f = s.rules.facts[c.name] {
+            } else if let c = callAt[k], let f = c.fact {
                 for a in f.taintArgs ?? [] where a < c.args.count {
                     if let key = s.lvalueKey(c.args[a]) { mark(key, Origin(source: "\(c.name)()", line: s.line(k)), at: k) }
                 }
@@ -43,9 +52,12 @@ struct TaintTracker {
                         if let o = taintOf(s, c.args[a], callAt) { mark(to, o, at: k); break }
                     }
                 }
-            } else if ["<", ">", "<=", ">="].contains(w), s.inCondition(k) || s.t(s.statementEnd(k)) == ";" && isTernaryClamp(s, k) {
+            } else if pk == P.lt || pk == P.gt || pk == P.le || pk == P.ge, s.inCondition(k) || s.t(s.statementEnd(k)) == ";" && isTernaryClamp(s, k) {
                 // Both operands' variables are now bounded: `if (n > sizeof buf)` or `if (len < max)`.
-                for side in [max(s.fn.bodyOpen + 1, k - 3)..<k, (k + 1)..<min(s.fn.bodyClose, k + 4)] {
+                // Left operand: a parenthesized group `(c = *p++) < 4` or the few tokens before the operator.
+                let left = s.t(k - 1) == ")" && s.src.match[k - 1] >= 0 && Int(s.src.match[k - 1]) > s.fn.bodyOpen
+                    ? Int(s.src.match[k - 1])..<k : max(s.fn.bodyOpen + 1, k - 3)..<k
+                for side in [left, (k + 1)..<min(s.fn.bodyClose, k + 4)] {
                     for i in s.identifiers(side) where boundedFrom[s.t(i)] == nil { boundedFrom[s.t(i)] = k }
                 }
             }
@@ -76,7 +88,7 @@ struct TaintTracker {
     /// The origin of any taint in an expression: a tainted variable, `argv`, or a taint-returning call.
     func taintOf(_ s: FunctionScope, _ r: Range<Int>, _ callAt: [Int: CallSite]) -> Origin? {
         for i in r {
-            if let c = callAt[i], s.rules.facts[c.name]?.taintReturn == true { return Origin(source: "\(c.name)()", line: s.line(i)) }
+            if let c = callAt[i], c.fact?.taintReturn == true { return Origin(source: "\(c.name)()", line: s.line(i)) }
         }
         for i in s.identifiers(r, skipMeasured: true) {
             var key = s.t(i)
@@ -89,6 +101,7 @@ struct TaintTracker {
 
     /// Taint reaching token range `r` at its position, ignoring variables bounds-checked before it.
     func unboundedTaint(_ s: FunctionScope, _ r: Range<Int>) -> Origin? {
+        if origins.isEmpty { return nil }
         for i in s.identifiers(r, skipMeasured: true) {
             let name = s.t(i)
             guard let o = origins[name], let from = taintedFrom[name], from < i else { continue }
@@ -100,6 +113,7 @@ struct TaintTracker {
 
     /// Any taint reaching `r` (for format, command and path sinks, where a bounds check does not help).
     func anyTaint(_ s: FunctionScope, _ r: Range<Int>) -> Origin? {
+        if origins.isEmpty { return nil }
         var k = r.lowerBound
         while k < r.upperBound {
             if s.isIdent(k), s.t(k - 1) != "->", s.t(k - 1) != "." {
