@@ -53,7 +53,9 @@ public struct CSource: Sendable {
                 var v: UInt32 = 0
                 for k in 0..<min(3, Int(t.end - t.start)) { v |= UInt32(bytes[Int(t.start) + k]) << (8 * k) }
                 pc[i] = v
-            } else if t.kind == .identifier, t.end - t.start <= 8 {
+            } else if t.kind == .identifier, t.end - t.start <= 8, let f = bytes[Int(t.start)] as UInt8?,
+                      f == 0x69 || f == 0x66 || f == 0x77 || f == 0x72 || f == 0x73 || f == 0x65 || f == 0x67 || f == 0x62
+                        || f == 0x63 || f == 0x64 {  // i f w r s e g b c d: first letters of the keywords in Kw
                 kw[i] = Kw.code(text[i])
             }
         }

@@ -55,10 +55,15 @@ extension FunctionScope {
                 if isLiteral(c.args[f]), !FunctionScope.formatHasUnboundedString(literalText(c.args[f]), scanf: false) { continue }
             } else if let sIdx = u.src, sIdx < c.args.count {
                 // A literal source that fits a known destination is safe.
+                // A literal source is safe when it fits a known destination; into a destination of unknown size a
+                // short literal (`strcpy(name, "<stdin>")`) is the common, benign case and is not flagged.
                 let src = stripped(c.args[sIdx])
                 if src.count == 1, src8(src.lowerBound) == .string, u.appends != true,
-                   let len = CSourceShell.stringLiteralLength(t(src.lowerBound)),
-                   let d = array(arg: c.args[u.dst]), let size = d.byteSize, len < size { continue }
+                   let len = CSourceShell.stringLiteralLength(t(src.lowerBound)) {
+                    if let d = array(arg: c.args[u.dst]), let size = d.byteSize {
+                        if len < size { continue }
+                    } else if len < 32 { continue }
+                }
             }
             out.append(Hit(span: callSpan(c)))
         }

@@ -36,11 +36,14 @@ public enum CLexer {
         /// True while only whitespace has been seen on the current line, so `#` starts a directive.
         var atLineStart = true
 
-        @inline(__always) func push(_ kind: CTokenKind, _ s: Int, _ e: Int, _ l: Int, _ ls: Int, unterminated: Bool = false) {
+        // Helpers take the arrays inout instead of capturing them: captured vars would be boxed and pay a
+        // dynamic exclusivity check on every token.
+        @inline(__always) func push(_ tokens: inout [CToken], _ kind: CTokenKind, _ s: Int, _ e: Int, _ l: Int, _ ls: Int,
+                                    unterminated: Bool = false) {
             tokens.append(CToken(kind: kind, unterminated: unterminated, start: Int32(s), end: Int32(e),
                                  line: Int32(l), column: Int32(s - ls + 1)))
         }
-        func diag(_ kind: OracleDiagnostic.Kind, _ msg: String, _ s: Int, _ l: Int, _ ls: Int) {
+        func diag(_ diags: inout [OracleDiagnostic], _ kind: OracleDiagnostic.Kind, _ msg: String, _ s: Int, _ l: Int, _ ls: Int) {
             // One diagnostic per kind is enough to explain the input; a flood would only cost memory.
             if diags.count < 32, !diags.contains(where: { $0.kind == kind }) {
                 diags.append(OracleDiagnostic(kind: kind, message: msg,
@@ -66,21 +69,21 @@ public enum CLexer {
                     if b[i] == 0x0A { line += 1; lineStart = i + 1 }
                     i += 1
                 }
-                push(.comment, s, i, l, ls, unterminated: !closed)
-                if !closed { diag(.unterminatedComment, "comment opened here never closes", s, l, ls) }
+                push(&tokens, .comment, s, i, l, ls, unterminated: !closed)
+                if !closed { diag(&diags, .unterminatedComment, "comment opened here never closes", s, l, ls) }
                 atLineStart = wasLineStart
                 continue
             }
             if c == 0x2F, i + 1 < n, b[i + 1] == 0x2F {  // // ... (a trailing backslash continues it)
                 i = skipLine(b, i, &line, &lineStart)
-                push(.comment, s, i, l, ls)
+                push(&tokens, .comment, s, i, l, ls)
                 continue
             }
             // Preprocessor directive: to end of line, honoring backslash continuations; comments inside
             // a directive stay part of it (enough for #define bodies, which we read as text).
             if c == 0x23, wasLineStart {
                 i = skipLine(b, i, &line, &lineStart, stopAtBlockComment: true)
-                push(.preprocessor, s, i, l, ls)
+                push(&tokens, .preprocessor, s, i, l, ls)
                 continue
             }
             // Identifiers, with string/char prefixes u8 u U L and raw-string R.
@@ -90,19 +93,19 @@ public enum CLexer {
                 if i < n, b[i] == 0x22 || b[i] == 0x27, isLiteralPrefix(b, s, i) {
                     let isRaw = rawStrings && b[i - 1] == 0x52 && b[i] == 0x22
                     if isRaw, let e = rawStringEnd(b, i, &line, &lineStart) {
-                        push(.string, s, e.end, l, ls, unterminated: !e.closed)
-                        if !e.closed { diag(.unterminatedString, "raw string literal never closes", s, l, ls) }
+                        push(&tokens, .string, s, e.end, l, ls, unterminated: !e.closed)
+                        if !e.closed { diag(&diags, .unterminatedString, "raw string literal never closes", s, l, ls) }
                         i = e.end
                         continue
                     }
                     let q = b[i]
                     let (e, closed) = quotedEnd(b, i, quote: q, &line, &lineStart)
-                    push(q == 0x22 ? .string : .char, s, e, l, ls, unterminated: !closed)
-                    if !closed { diag(.unterminatedString, "literal runs to end of line", s, l, ls) }
+                    push(&tokens, q == 0x22 ? .string : .char, s, e, l, ls, unterminated: !closed)
+                    if !closed { diag(&diags, .unterminatedString, "literal runs to end of line", s, l, ls) }
                     i = e
                     continue
                 }
-                push(.identifier, s, i, l, ls)
+                push(&tokens, .identifier, s, i, l, ls)
                 continue
             }
             // Numbers: digits, or '.' followed by a digit; pp-number rules (1e+5, 0x1p-3, 1'000).
@@ -115,21 +118,21 @@ public enum CLexer {
                     if d == 0x27, i + 1 < n, isIdentBody(b[i + 1]) { i += 1; continue }  // C++14 digit separator
                     break
                 }
-                push(.number, s, i, l, ls)
+                push(&tokens, .number, s, i, l, ls)
                 continue
             }
             // String and char literals.
             if c == 0x22 || c == 0x27 {
                 let (e, closed) = quotedEnd(b, i, quote: c, &line, &lineStart)
-                push(c == 0x22 ? .string : .char, s, e, l, ls, unterminated: !closed)
-                if !closed { diag(.unterminatedString, "literal runs to end of line", s, l, ls) }
+                push(&tokens, c == 0x22 ? .string : .char, s, e, l, ls, unterminated: !closed)
+                if !closed { diag(&diags, .unterminatedString, "literal runs to end of line", s, l, ls) }
                 i = e
                 continue
             }
             // Punctuators: longest match of 3, 2, then 1 bytes.
             if let len = punctLength(b, i) {
                 i += len
-                push(.punct, s, i, l, ls)
+                push(&tokens, .punct, s, i, l, ls)
                 continue
             }
             // Anything else: stray ASCII or a run of non-ASCII bytes outside literals.
@@ -137,10 +140,10 @@ public enum CLexer {
                 i += 1
                 while i < n, b[i] >= 0x80 { i += 1 }
             } else {
-                if c == 0 { diag(.binaryInput, "NUL byte in source", s, l, ls) }
+                if c == 0 { diag(&diags, .binaryInput, "NUL byte in source", s, l, ls) }
                 i += 1
             }
-            push(.unknown, s, i, l, ls)
+            push(&tokens, .unknown, s, i, l, ls)
         }
         return Result(tokens: tokens, diagnostics: diags)
     }
@@ -232,18 +235,26 @@ public enum CLexer {
         return false
     }
 
-    static let punct3: [[UInt8]] = ["<<=", ">>=", "...", "->*", "<=>"].map { Array($0.utf8) }
-    static let punct2: Set<UInt16> = Set(["->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=",
-                                          "*=", "/=", "%=", "&=", "|=", "^=", "::", "##", ".*"].map {
-        let u = Array($0.utf8); return UInt16(u[0]) << 8 | UInt16(u[1])
-    })
+    /// Longest-match punctuators: `<<= >>= ... ->* <=>`, then `-> ++ -- << >> <= >= == != && || += -= *= /= %= &= |= ^= :: ## .*`.
 
     static func punctLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
         let n = b.count
         if i + 2 < n {
-            for p in punct3 where b[i] == p[0] && b[i + 1] == p[1] && b[i + 2] == p[2] { return 3 }
+            switch (b[i], b[i + 1], b[i + 2]) {
+            case (0x3C, 0x3C, 0x3D), (0x3E, 0x3E, 0x3D), (0x2E, 0x2E, 0x2E), (0x2D, 0x3E, 0x2A), (0x3C, 0x3D, 0x3E): return 3
+            default: break
+            }
         }
-        if i + 1 < n, punct2.contains(UInt16(b[i]) << 8 | UInt16(b[i + 1])) { return 2 }
+        if i + 1 < n {
+            switch (b[i], b[i + 1]) {
+            case (0x2D, 0x3E), (0x2B, 0x2B), (0x2D, 0x2D), (0x3C, 0x3C), (0x3E, 0x3E), (0x3C, 0x3D), (0x3E, 0x3D),
+                 (0x3D, 0x3D), (0x21, 0x3D), (0x26, 0x26), (0x7C, 0x7C), (0x2B, 0x3D), (0x2D, 0x3D), (0x2A, 0x3D),
+                 (0x2F, 0x3D), (0x25, 0x3D), (0x26, 0x3D), (0x7C, 0x3D), (0x5E, 0x3D), (0x3A, 0x3A), (0x23, 0x23),
+                 (0x2E, 0x2A):
+                return 2
+            default: break
+            }
+        }
         switch b[i] {
         case 0x21, 0x25, 0x26, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E,
              0x3F, 0x5B, 0x5D, 0x5E, 0x7B, 0x7C, 0x7D, 0x7E, 0x23, 0x5C:
