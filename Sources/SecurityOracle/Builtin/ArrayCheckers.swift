@@ -130,4 +130,40 @@ extension FunctionScope {
         }
         return out
     }
+
+    // MARK: - unchecked-length
+
+    /// A fixed-size array filled (or read) with a length held in a variable that no condition compared before:
+    /// `memcpy(buf, p, len)` with `char buf[64]` and `len` straight from a parameter or a packet field.
+    func uncheckedLengths(access: String) -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            for b in c.fact?.buffers ?? [] where b.access == access && b.buffer < c.args.count && b.size < c.args.count {
+                let size = c.args[b.size]
+                guard let a = array(arg: c.args[b.buffer]),
+                      constEval.eval(size.lowerBound, size.upperBound) == nil,
+                      !size.contains(where: { ["sizeof", "MIN", "min", "min_t", "MIN2", "strlen", "ARRAY_SIZE"].contains(t($0)) })
+                else { continue }
+                let vars = identifiers(size).map { t($0) }.filter { !isAllCaps($0) }
+                guard !vars.isEmpty, !comparedBefore(c.nameTok, names: vars, mention: nil) else { continue }
+                // A length assigned from a bounded expression (sizeof, MIN) just before is fine too.
+                if vars.contains(where: { v in boundedAssignment(of: v, before: c.nameTok) }) { continue }
+                out.append(Hit(span: callSpan(c), detail: "\(a.name) holds \(a.byteSize.map(String.init) ?? "?") bytes; length \(vars.joined(separator: ", ")) never checked"))
+            }
+        }
+        return out
+    }
+
+    /// `true` when `v = …sizeof…` or `v = MIN(…)` appears before `limit`.
+    func boundedAssignment(of v: String, before limit: Int) -> Bool {
+        var k = fn.bodyOpen + 1
+        while k < limit {
+            if p(k) == P.assign, t(k - 1) == v {
+                let e = statementEnd(k)
+                if (k..<e).contains(where: { ["sizeof", "MIN", "min", "min_t", "strlen", "strnlen"].contains(t($0)) }) { return true }
+            }
+            k += 1
+        }
+        return false
+    }
 }

@@ -22,6 +22,7 @@ public enum BuiltinChecker: String, CaseIterable, Sendable {
     case uncheckedDivisor = "unchecked-divisor"
     case uncheckedReturn = "unchecked-return"
     case taintSink = "taint-sink"
+    case uncheckedLength = "unchecked-length"
 }
 
 /// What a checker reports: a span, an optional message suffix, and an optional confidence override.
@@ -55,6 +56,7 @@ extension FunctionScope {
         case .uncheckedDivisor: return uncheckedDivisors()
         case .uncheckedReturn: return uncheckedReturns()
         case .taintSink: return taintSinks(index: p?.sink == "index")
+        case .uncheckedLength: return uncheckedLengths(access: p?.access ?? "write")
         }
     }
 }
