@@ -113,7 +113,8 @@ extension FunctionScope {
                   let srcKey = lvalueKey(c.args[cp.src]), let dstKey = lvalueKey(c.args[cp.dst]) else { continue }
             let size = c.args[cp.size]
             // The size measures the source: strlen(src), sizeof(src), or a variable set from strlen(src).
-            var measured = containsMeasure(of: srcKey, in: size)
+            // `sizeof(src)` between same-typed objects is the normal idiom; only a string length is suspicious.
+            var measured = containsMeasure(of: srcKey, in: size, measures: ["strlen", "strnlen", "wcslen"])
             var sizeVars: [String] = []
             if !measured {
                 for i in identifiers(size) where lengthVariables(of: srcKey, before: c.nameTok).contains(t(i)) {
@@ -131,8 +132,9 @@ extension FunctionScope {
         return out
     }
 
-    func containsMeasure(of key: String, in r: Range<Int>) -> Bool {
-        for k in r where ["strlen", "sizeof", "strnlen", "wcslen"].contains(t(k)) {
+    func containsMeasure(of key: String, in r: Range<Int>,
+                         measures: Set<String> = ["strlen", "sizeof", "strnlen", "wcslen"]) -> Bool {
+        for k in r where measures.contains(t(k)) {
             let o = t(k + 1) == "(" ? k + 2 : k + 1
             let e = t(k + 1) == "(" && src.match[k + 1] > k ? Int(src.match[k + 1]) : k + 2
             if o < e, lvalueKey(o..<e) == key { return true }
@@ -320,6 +322,8 @@ extension FunctionScope {
             guard let a = c.fact?.pathArg, a < c.args.count, !isLiteral(c.args[a]) else { continue }
             let r = stripped(c.args[a])
             let real = taint.anyTaint(self, r)
+            // A parameter used directly as the path is the caller's decision; flag a path *built* here from one.
+            if real == nil, let root = r.first, isIdent(root), paramNames.contains(t(root)) { continue }
             guard let o = real ?? paramTaint.anyTaint(self, r) else { continue }
             // Any validation before the open counts: a sanitizer call, a ".." literal, or a path fact that canonicalizes.
             let checked = (fn.bodyOpen..<c.nameTok).contains { k in
