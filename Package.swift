@@ -25,8 +25,11 @@ let package = Package(
         .testTarget(name: "SRCodeDataTests", dependencies: ["SRCodeData"], resources: [.copy("Fixtures")]),
 
         // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
-        .target(name: "SecurityOracle", dependencies: ["SRCodeData"]),
-        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
+        // Built-in analyzer rules and C-API facts ship as JSON resources; fixtures are C files, so they are copied.
+        .target(name: "SecurityOracle", dependencies: ["SRCodeData"], resources: [.process("Resources")]),
+        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"], resources: [.copy("Fixtures")]),
+        // Throughput and V/F/D of the built-in analyzer on the dataset pairs (a benchmark, not a test).
+        .executableTarget(name: "oracle-bench", dependencies: ["SecurityOracle"], path: "benchmarks/oracle-bench"),
 
         // MARK: - Training engine: system BLAS → tensors + tape autodiff → Llama-family model + AdamW.
         // Raw-pointer kernels run in Swift 5 mode: their parallel-for closures share disjoint buffer rows,

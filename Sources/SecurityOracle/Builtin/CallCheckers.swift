@@ -1,0 +1,338 @@
+// Checkers that judge single calls against the API facts: banned functions, unbounded copies, formats,
+// commands, allocation sizes, ignored results.
+
+extension FunctionScope {
+    // MARK: - banned-call (weak crypto, weak random, dangerous functions)
+
+    func bannedCalls(_ p: OracleRule.Params?) -> [Hit] {
+        let exact = p?.functions ?? []
+        let prefixes = p?.prefixes ?? [], suffixes = p?.suffixes ?? []
+        // Most functions call none of the banned names: decide that with one set lookup per name.
+        if prefixes.isEmpty, suffixes.isEmpty, !exact.contains(where: { callNames.contains($0) }) { return [] }
+        let context = Set(p?.contextWords ?? [])
+        let argCalls = Set(p?.argCalls ?? [])
+        var out: [Hit] = []
+        for c in calls {
+            guard exact.contains(c.name) || prefixes.contains(where: { c.name.hasPrefix($0) })
+                || suffixes.contains(where: { c.name.hasSuffix($0) }) else { continue }
+            if t(c.nameTok - 1) == "->" || t(c.nameTok - 1) == "." { continue }
+            if !argCalls.isEmpty, !(c.open..<c.close).contains(where: { argCalls.contains(t($0)) && t($0 + 1) == "(" }) { continue }
+            if !context.isEmpty {
+                let s = statementStart(c.nameTok), e = statementEnd(c.nameTok)
+                var words = FunctionScope.words(fn.name)
+                for k in s..<e where isIdent(k) && k != c.nameTok { words.formUnion(FunctionScope.words(t(k))) }
+                guard !words.isDisjoint(with: context) else { continue }
+            }
+            out.append(Hit(span: callSpan(c)))
+        }
+        return out
+    }
+
+    /// Lowercased words of an identifier: `sessionToken_id` → {session, token, id}.
+    static func words(_ ident: String) -> Set<String> {
+        var out: Set<String> = []
+        var cur = ""
+        var prevLower = false
+        for ch in ident {
+            if ch == "_" || ch.isNumber { if !cur.isEmpty { out.insert(cur) }; cur = ""; prevLower = false; continue }
+            if ch.isUppercase, prevLower { out.insert(cur); cur = "" }
+            cur += ch.lowercased()
+            prevLower = ch.isLowercase
+        }
+        if !cur.isEmpty { out.insert(cur) }
+        return out
+    }
+
+    // MARK: - unbounded-copy, scanf-unbounded
+
+    func unboundedCopies() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let u = c.fact?.unboundedCopy, u.dst < c.args.count else { continue }
+            if let f = u.format {
+                // sprintf: bounded when the format is a literal whose %s all carry a precision.
+                guard f < c.args.count else { continue }
+                if isLiteral(c.args[f]), !FunctionScope.formatHasUnboundedString(literalText(c.args[f]), scanf: false) { continue }
+            } else if let sIdx = u.src, sIdx < c.args.count {
+                // A literal source that fits a known destination is safe.
+                // A literal source is safe when it fits a known destination; into a destination of unknown size a
+                // short literal (`strcpy(name, "<stdin>")`) is the common, benign case and is not flagged.
+                let src = stripped(c.args[sIdx])
+                if src.count == 1, src8(src.lowerBound) == .string, u.appends != true,
+                   let len = CSourceShell.stringLiteralLength(t(src.lowerBound)) {
+                    if let d = array(arg: c.args[u.dst]), let size = d.byteSize {
+                        if len < size { continue }
+                    } else if len < 32 { continue }
+                }
+            }
+            out.append(Hit(span: callSpan(c)))
+        }
+        return out
+    }
+
+    func src8(_ i: Int) -> CTokenKind { src.sig[i].kind }
+
+    func literalText(_ r: Range<Int>) -> String {
+        r.filter { src8($0) == .string }.map { t($0) }.joined()
+    }
+
+    /// Finds `%s` (or, for scanf, `%[`) without a width/precision in a format literal's text.
+    static func formatHasUnboundedString(_ f: String, scanf: Bool) -> Bool {
+        let u = Array(f.utf8)
+        var i = 0
+        while i < u.count {
+            guard u[i] == 0x25 else { i += 1; continue }
+            i += 1
+            if i < u.count, u[i] == 0x25 { i += 1; continue }
+            var bounded = false
+            while i < u.count, let c = Optional(u[i]), (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2A || c == 0x2D
+                    || c == 0x2B || c == 0x20 || c == 0x23 || c == 0x6C || c == 0x68 || c == 0x2A {
+                if (c >= 0x31 && c <= 0x39) || c == 0x2E || (scanf && c == 0x2A) { bounded = true }
+                i += 1
+            }
+            if i < u.count, u[i] == 0x73 || (scanf && u[i] == 0x5B), !bounded { return true }
+            i += 1
+        }
+        return false
+    }
+
+    func scanfUnbounded() -> [Hit] {
+        calls.compactMap { c in
+            guard let f = c.fact?.scanfFormatArg, f < c.args.count, isLiteral(c.args[f]),
+                  FunctionScope.formatHasUnboundedString(literalText(c.args[f]), scanf: true) else { return nil }
+            return Hit(span: callSpan(c))
+        }
+    }
+
+    // MARK: - copy-sized-by-source
+
+    func copiesSizedBySource() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let cp = c.fact?.copy, cp.size < c.args.count,
+                  let srcKey = lvalueKey(c.args[cp.src]), let dstKey = lvalueKey(c.args[cp.dst]) else { continue }
+            let size = c.args[cp.size]
+            // The size measures the source: strlen(src), sizeof(src), or a variable set from strlen(src).
+            // `sizeof(src)` between same-typed objects is the normal idiom; only a string length is suspicious.
+            var measured = containsMeasure(of: srcKey, in: size, measures: ["strlen", "strnlen", "wcslen"])
+            var sizeVars: [String] = []
+            if !measured {
+                for i in identifiers(size) where lengthVariables(of: srcKey, before: c.nameTok).contains(t(i)) {
+                    measured = true; sizeVars.append(t(i))
+                }
+            }
+            guard measured else { continue }
+            // Bounded when the size also mentions the destination (MIN(len, sizeof dst)), when the destination was
+            // allocated from the same measure, or when a condition earlier compares the length.
+            if size.contains(where: { t($0) == dstKey || t($0) == "MIN" || t($0) == "min" }) { continue }
+            if destinationSizedBySource(dstKey, srcKey, before: c.nameTok) { continue }
+            if comparedBefore(c.nameTok, names: sizeVars + ["strlen"], mention: srcKey) { continue }
+            out.append(Hit(span: callSpan(c)))
+        }
+        return out
+    }
+
+    func containsMeasure(of key: String, in r: Range<Int>,
+                         measures: Set<String> = ["strlen", "sizeof", "strnlen", "wcslen"]) -> Bool {
+        for k in r where measures.contains(t(k)) {
+            let o = t(k + 1) == "(" ? k + 2 : k + 1
+            let e = t(k + 1) == "(" && src.match[k + 1] > k ? Int(src.match[k + 1]) : k + 2
+            if o < e, lvalueKey(o..<e) == key { return true }
+        }
+        return false
+    }
+
+    /// Variables assigned `strlen(key)` (or `strlen(key) + 1`) before token `limit`.
+    func lengthVariables(of key: String, before limit: Int) -> Set<String> {
+        var out: Set<String> = []
+        for c in calls where c.nameTok < limit && (c.name == "strlen" || c.name == "strnlen") {
+            guard let a = c.args.first, lvalueKey(a) == key, let lhs = assignedKey(callNameTok: c.nameTok) else { continue }
+            out.insert(lhs.key)
+        }
+        return out
+    }
+
+    func destinationSizedBySource(_ dst: String, _ srcKey: String, before limit: Int) -> Bool {
+        for c in calls where c.nameTok < limit {
+            guard let f = c.fact, f.alloc != nil, let lhs = assignedKey(callNameTok: c.nameTok), lhs.key == dst else { continue }
+            if containsMeasure(of: srcKey, in: c.open..<c.close) { return true }
+            let lens = lengthVariables(of: srcKey, before: limit)
+            if (c.open..<c.close).contains(where: { lens.contains(t($0)) }) { return true }
+        }
+        return false
+    }
+
+    /// `true` when an `if`/`while` condition before `limit` uses a relational operator next to one of `names`
+    /// or next to text mentioning `mention`.
+    func comparedBefore(_ limit: Int, names: [String], mention: String?) -> Bool {
+        let set = Set(names)
+        var k = fn.bodyOpen + 1
+        while k < limit {
+            let pk = p(k)
+            if pk == P.lt || pk == P.gt || pk == P.le || pk == P.ge, inCondition(k) {
+                let lo = max(fn.bodyOpen + 1, k - 6), hi = min(limit, k + 6)
+                if (lo..<hi).contains(where: { set.contains(t($0)) || (mention != nil && t($0) == mention!) }) { return true }
+            }
+            k += 1
+        }
+        return false
+    }
+
+    // MARK: - nonliteral-arg (format strings, shell commands, exec)
+
+    func nonliteralArgs(fact: String) -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let f = c.fact else { continue }
+            var bad: Range<Int>? = nil
+            switch fact {
+            case "formatArg":
+                guard let i = f.formatArg, i < c.args.count, !isLiteral(c.args[i]) else { continue }
+                let a = stripped(c.args[i])
+                if fn.isFormatWrapper, a.count == 1, paramNames.contains(t(a.lowerBound)) { continue }
+                // With arguments after it, a non-literal format is usually a chosen table entry; flag only if tainted.
+                if c.args.count > i + 1, taint.anyTaint(self, a) == nil { continue }
+                if a.count == 1, isAllCaps(t(a.lowerBound)) { continue }
+                bad = a
+            case "commandArg":
+                guard let i = f.commandArg, i < c.args.count, !isLiteral(c.args[i]) else { continue }
+                bad = stripped(c.args[i])
+            case "execArgs":
+                guard f.execArgs == true, !c.args.isEmpty else { continue }
+                if !isLiteral(c.args[0]) { bad = c.args[0]; break }
+                if let dashC = c.args.firstIndex(where: { isLiteral($0) && literalText($0) == "\"-c\"" }),
+                   dashC + 1 < c.args.count, !isLiteral(c.args[dashC + 1]), t(c.args[dashC + 1].lowerBound) != "NULL" {
+                    bad = c.args[dashC + 1]
+                }
+            default: continue
+            }
+            guard let r = bad, !r.isEmpty else { continue }
+            if let o = taint.anyTaint(self, r) {
+                out.append(Hit(span: callSpan(c), detail: "tainted by \(o.source) at line \(o.line)", confidence: .high))
+            } else {
+                out.append(Hit(span: callSpan(c)))
+            }
+        }
+        return out
+    }
+
+    // MARK: - alloc-size-overflow, alloc-strlen
+
+    static let overflowGuards: Set<String> = ["SIZE_MAX", "INT_MAX", "UINT_MAX", "LONG_MAX", "ULONG_MAX", "SSIZE_MAX",
+        "__builtin_mul_overflow", "ckd_mul", "check_mul_overflow", "__builtin_umull_overflow", "size_mul", "array_size", "struct_size"]
+
+    func allocSizeOverflows() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let f = c.fact, f.multiplyUnchecked == true else { continue }
+            for a in f.sizeArgs ?? [] where a < c.args.count {
+                let r = c.args[a]
+                let vars = multipliedVariables(r)
+                guard !vars.isEmpty else { continue }
+                if body.contains(where: { FunctionScope.overflowGuards.contains(t($0)) }) { continue }
+                if comparedBefore(c.nameTok, names: vars, mention: nil) { continue }
+                out.append(Hit(span: callSpan(c), detail: "size \(key(r))"))
+            }
+        }
+        return out
+    }
+
+    /// Identifiers multiplied at the top level of a size expression, excluding constants and sizeof.
+    func multipliedVariables(_ r: Range<Int>) -> [String] {
+        var factors: [Range<Int>] = []
+        var s = r.lowerBound
+        var k = r.lowerBound
+        var sawMul = false
+        while k < r.upperBound {
+            let w = t(k)
+            if w == "(" || w == "[", src.match[k] > k, Int(src.match[k]) < r.upperBound { k = Int(src.match[k]) + 1; continue }
+            if w == "*", k > s, isIdent(k - 1) || src8(k - 1) == .number || t(k - 1) == ")" || t(k - 1) == "]" {
+                if !(t(k - 1) == ")" && isTypeCast(Int(src.match[k - 1]) >= 0 ? Int(src.match[k - 1]) : k)) {
+                    factors.append(s..<k); s = k + 1; sawMul = true
+                }
+            }
+            if w == "+" || w == "-" { if sawMul { break }; factors.removeAll(); s = k + 1 }  // only one product term
+            k += 1
+        }
+        guard sawMul else { return [] }
+        factors.append(s..<k)
+        let ev = ConstEval(text: src.text, sig: src.sig, match: src.match, defines: src.defineBodies, arrays: arrays)
+        var vars: [String] = []
+        for f in factors where !f.isEmpty {
+            let g = stripped(f)
+            if g.isEmpty || t(g.lowerBound) == "sizeof" || ev.eval(g.lowerBound, g.upperBound) != nil { continue }
+            if g.count == 1, isAllCaps(t(g.lowerBound)) { continue }
+            vars += identifiers(g).map { t($0) }
+            if identifiers(g).isEmpty { vars.append(key(g)) }
+        }
+        return vars
+    }
+
+    func allocStrlen() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let f = c.fact, f.alloc != nil else { continue }
+            for a in f.sizeArgs ?? [] where a < c.args.count {
+                let r = stripped(c.args[a])
+                guard r.contains(where: { t($0) == "strlen" }), !r.contains(where: { t($0) == "+" }) else { continue }
+                // Only `strlen(x)` optionally times sizeof(char).
+                let words = r.filter { isIdent($0) }.map { t($0) }
+                guard words.first == "strlen" || words.starts(with: ["sizeof", "char", "strlen"]) else { continue }
+                out.append(Hit(span: callSpan(c)))
+            }
+        }
+        return out
+    }
+
+    // MARK: - unchecked-return
+
+    func uncheckedReturns() -> [Hit] {
+        calls.compactMap { c in
+            guard c.fact?.checkReturn == true, t(c.close + 1) == ";" else { return nil }
+            let before = t(c.nameTok - 1)
+            guard [";", "{", "}", "else", ":"].contains(before) || (before == ")" && controllingHeader(c.nameTok - 1)) else { return nil }
+            return Hit(span: callSpan(c))
+        }
+    }
+
+    /// `true` when the `)` at `close` ends an if/while/for header (a braceless body follows).
+    func controllingHeader(_ close: Int) -> Bool {
+        let o = Int(src.match[close])
+        return o > 0 && ["if", "while", "for"].contains(t(o - 1))
+    }
+
+    // MARK: - toctou, input-path
+
+    func toctou() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let a = c.fact?.pathCheck, a < c.args.count else { continue }
+            let k = key(stripped(c.args[a]))
+            guard let use = calls.first(where: { u in
+                u.nameTok > c.close && (u.fact?.pathArg).map { $0 < u.args.count && key(stripped(u.args[$0])) == k } == true
+            }) else { continue }
+            out.append(Hit(span: callSpan(c), detail: "then \(use.name)() at line \(line(use.nameTok))"))
+        }
+        return out
+    }
+
+    func inputPaths(sanitizers: Set<String>) -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let a = c.fact?.pathArg, a < c.args.count, !isLiteral(c.args[a]) else { continue }
+            let r = stripped(c.args[a])
+            let real = taint.anyTaint(self, r)
+            // A parameter used directly as the path is the caller's decision; flag a path *built* here from one.
+            if real == nil, let root = r.first, isIdent(root), paramNames.contains(t(root)) { continue }
+            guard let o = real ?? paramTaint.anyTaint(self, r) else { continue }
+            // Any validation before the open counts: a sanitizer call, a ".." literal, or a path fact that canonicalizes.
+            let checked = (fn.bodyOpen..<c.nameTok).contains { k in
+                (sanitizers.contains(t(k)) && t(k + 1) == "(") || (src8(k) == .string && t(k).contains(".."))
+                    || (rules.facts[t(k)]?.sanitizesPath == true)
+            }
+            if checked { continue }
+            out.append(Hit(span: callSpan(c), detail: "path from \(o.source)", confidence: real != nil ? .high : nil))
+        }
+        return out
+    }
+}

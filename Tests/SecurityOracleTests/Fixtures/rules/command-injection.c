@@ -1,0 +1,24 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+int ping_host(const char *host) {
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "ping -c 1 %s", host);
+    // ruleid: command-injection
+    return system(cmd);
+}
+
+void list_files(void) {
+    // ok: command-injection
+    system("ls -l /tmp");
+    // ok: command-injection
+    FILE *p = popen("date", "r");
+    if (p) pclose(p);
+}
+
+int main(int argc, char *argv[]) {
+    // ruleid: command-injection
+    FILE *p = popen(argv[1], "r");
+    if (p) pclose(p);
+    return 0;
+}
