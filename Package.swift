@@ -21,7 +21,7 @@ let package = Package(
         .testTarget(name: "SRCodeDataTests", dependencies: ["SRCodeData"], resources: [.copy("Fixtures")]),
 
         // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
-        .target(name: "SecurityOracle", dependencies: ["SRCodeData"]),
+        .target(name: "SecurityOracle", dependencies: ["SRCodeData"], resources: [.copy("Resources/external")]),
         .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
 
         // MARK: - CLI: thin; parse, call the library, print.
