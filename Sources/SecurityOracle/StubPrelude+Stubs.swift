@@ -8,15 +8,24 @@ extension StubPrelude {
         /// Every `->name` / `.name` member used in the snippet, with whether any use needs a pointer.
         let members: [(name: String, pointer: Bool)]
         let identifierUses: [String: IdentifierUse]
+        let snippetLines: [String]
         var typeNames: [String] = []
         var annotationMacros: [String] = []
         var completeStructs: [String] = []
         var values: [String] = []
+        /// Stub types that must be integers (`u64`, `BOOL`, or learned from arithmetic errors).
+        var scalarTypes: [String] = []
 
-        struct IdentifierUse { var beforeArrow = false; var called = false; var beforeType = false }
+        struct IdentifierUse {
+            var beforeArrow = false, called = false, beforeType = false
+            /// Seen as `X y;` / `X *y =` / `X **y,`: a declaration, so X is a type even where clang
+            /// first read it as an expression (`use of undeclared identifier`).
+            var declarationLike = false
+        }
 
         init(snippet: String, cplusplus: Bool) {
             self.cplusplus = cplusplus
+            snippetLines = snippet.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let b = Array(snippet.utf8)
             var members: [String: Bool] = [:]
             var uses: [String: IdentifierUse] = [:]
@@ -49,6 +58,7 @@ extension StubPrelude {
                                 u.beforeType = true
                             }
                         }
+                        if Self.looksLikeDeclaration(b, from: k) { u.declarationLike = true }
                         uses[name] = u
                     }
                     previous = name
@@ -64,6 +74,25 @@ extension StubPrelude {
             identifierUses = uses
         }
 
+        /// `[*]* identifier` followed by `;`, `=`, `,`, `[` or `)` starting at byte `k`.
+        static func looksLikeDeclaration(_ b: [UInt8], from k: Int) -> Bool {
+            var m = k
+            while m < b.count, b[m] == 0x2A || b[m] == 0x20 { m += 1 }
+            guard m < b.count, isIdentStart(b[m]) else { return false }
+            while m < b.count, isIdent(b[m]) { m += 1 }
+            while m < b.count, b[m] == 0x20 || b[m] == 0x09 { m += 1 }
+            return m < b.count && [0x3B, 0x3D, 0x2C, 0x5B, 0x29].contains(b[m])
+        }
+
+        /// Integer typedef names common in C projects: `u8`, `s32`, `uint64`, `gint`, `BOOL`, `DWORD`.
+        static func looksScalar(_ t: String) -> Bool {
+            if t.range(of: #"^(u|s|i|uint|int|__u|__s|__le|__be|le|be)(8|16|32|64)(_t)?$"#, options: .regularExpression) != nil { return true }
+            return ["BOOL", "BYTE", "WORD", "DWORD", "UINT", "ULONG", "LONG", "uint", "ulong", "ushort", "uchar",
+                    "gint", "guint", "gboolean", "gsize", "gssize", "guint8", "guint16", "guint32", "guint64",
+                    "gint32", "gint64", "off64_t", "loff_t", "sector_t", "gfp_t", "pgoff_t", "Py_ssize_t",
+                    "MagickBooleanType", "MagickSizeType", "MagickOffsetType", "Quantum", "ssize_t"].contains(t)
+        }
+
         static let typeKeywords: Set<String> = ["int", "char", "void", "long", "short", "unsigned", "signed", "float",
             "double", "struct", "union", "enum", "const", "static", "inline", "bool", "size_t", "volatile"]
         static func isIdentStart(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
@@ -72,9 +101,31 @@ extension StubPrelude {
         // MARK: - Learning
 
         /// Adds stubs for the errors it understands; `false` when nothing new was learned.
-        mutating func learn(from messages: [String]) -> Bool {
+        mutating func learn(from errors: [(line: Int?, column: Int, message: String)]) -> Bool {
             var learned = false
-            for m in messages {
+            // `(u64)x`: an unknown type in a cast only yields "expected ')'" right after its name.
+            for e in errors where e.message.hasPrefix("expected ')'") {
+                guard let l = e.line, let name = castName(line: l, column: e.column),
+                      !typeNames.contains(name), !annotationMacros.contains(name) else { continue }
+                values.removeAll { $0 == name }
+                typeNames.append(name); learned = true
+            }
+            // `'u8' (aka 'struct __srcode_any')` in an arithmetic error: that stub type must be a scalar.
+            for e in errors {
+                var rest = Substring(e.message)
+                while let aka = rest.range(of: "' (aka 'struct __srcode_any')") {
+                    let head = rest[..<aka.lowerBound]
+                    if let q = head.lastIndex(of: "'") {
+                        let name = String(head[head.index(after: q)...])
+                        if typeNames.contains(name), !scalarTypes.contains(name) { scalarTypes.append(name); learned = true }
+                    }
+                    rest = rest[aka.upperBound...]
+                }
+            }
+            let messages = errors.map(\.message)
+            // Types first: clang reports `Select *p;` inside a body as an undeclared identifier too.
+            let ordered = messages.filter { $0.contains("unknown type name") } + messages.filter { !$0.contains("unknown type name") }
+            for m in ordered {
                 if let n = quoted(m, after: "unknown type name") {
                     if identifierUses[n]?.beforeType == true && !annotationMacros.contains(n) && !typeNames.contains(n) {
                         annotationMacros.append(n); learned = true
@@ -85,14 +136,32 @@ extension StubPrelude {
                     let s = String(n.dropFirst(7))
                     if !completeStructs.contains(s) { completeStructs.append(s); learned = true }
                 } else if let n = quoted(m, after: "use of undeclared identifier") ?? quoted(m, after: "was not declared"),
-                          !values.contains(n) {
-                    values.append(n); learned = true
+                          !values.contains(n), !typeNames.contains(n), !annotationMacros.contains(n) {
+                    if identifierUses[n]?.declarationLike == true { typeNames.append(n) } else { values.append(n) }
+                    learned = true
                 } else if m.contains("expected ';' after top level declarator"), let t = typeNames.last,
                           identifierUses[t]?.beforeType == true, !annotationMacros.contains(t) {
                     typeNames.removeAll { $0 == t }; annotationMacros.append(t); learned = true
                 }
             }
             return learned
+        }
+
+        /// The `T` of a cast `(T)` that ends just before `column` of snippet `line`.
+        func castName(line: Int, column: Int) -> String? {
+            guard line >= 1, line <= snippetLines.count else { return nil }
+            let b = Array(snippetLines[line - 1].utf8)
+            var end = min(column - 1, b.count)
+            while end > 0, b[end - 1] == 0x20 { end -= 1 }
+            if end > 0, b[end - 1] == 0x29 { end -= 1 }  // clang points just past the cast's `)`
+            while end > 0, b[end - 1] == 0x20 { end -= 1 }
+            var start = end
+            while start > 0, Self.isIdent(b[start - 1]) { start -= 1 }
+            guard start < end, Self.isIdentStart(b[start]) else { return nil }
+            var before = start
+            while before > 0, b[before - 1] == 0x20 { before -= 1 }
+            guard before > 0, b[before - 1] == 0x28 else { return nil }
+            return String(decoding: b[start..<end], as: UTF8.self)
         }
 
         func quoted(_ m: String, after key: String) -> String? {
@@ -113,15 +182,18 @@ extension StubPrelude {
             let fields = members.map { "\($0.pointer ? "struct __srcode_any *" : "long ")\($0.name);" }.joined(separator: " ")
             out += "struct __srcode_any { long __srcode_pad; \(fields) };\n"
             for s in completeStructs { out += "struct \(s) { long __srcode_pad; \(fields) };\n" }
-            for t in typeNames { out += "typedef struct __srcode_any \(t);\n" }
-            for v in values {
+            for t in typeNames {
+                let scalar = scalarTypes.contains(t) || Self.looksScalar(t)
+                out += scalar ? "typedef long \(t);\n" : "typedef struct __srcode_any \(t);\n"
+            }
+            for (i, v) in values.enumerated() {
                 let use = identifierUses[v] ?? IdentifierUse()
                 if use.called && cplusplus {
                     out += "template <class... A> long \(v)(A...);\n"
                 } else if use.beforeArrow {
                     out += "extern struct __srcode_any *\(v);\n"
                 } else if v.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
-                    out += "enum { \(v) = 64 };\n"
+                    out += "enum { \(v) = \(64 + i) };\n"  // distinct: they may be case labels
                 } else {
                     out += "extern long \(v);\n"
                 }

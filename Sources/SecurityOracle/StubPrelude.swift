@@ -51,7 +51,16 @@ public struct StubPrelude: Sendable {
     }
 
     /// Wraps `unit.text`; without clang the headers alone are used (gcc then may still parse it).
+    /// Results are memoized per text, so clang's and gcc's adapters pay for inference once.
     public func wrap(_ unit: SourceUnit) async -> WrappedUnit {
+        let key = "\(unit.isCPlusPlus ? "c++" : "c")\u{0}\(unit.text)"
+        if let hit = PreludeCache.shared.get(key) { return hit }
+        let w = await infer(unit)
+        PreludeCache.shared.put(key, w)
+        return w
+    }
+
+    func infer(_ unit: SourceUnit) async -> WrappedUnit {
         let headers = Self.headers(cplusplus: unit.isCPlusPlus)
         var stubs = Stubs(snippet: unit.text, cplusplus: unit.isCPlusPlus)
         var wrapped = compose(headers: headers, stubs: stubs, snippet: unit.text)
@@ -69,7 +78,8 @@ public struct StubPrelude: Sendable {
                 return "\(line):\(e.column): \(e.message)"
             }
             if errors.isEmpty || out.timedOut || round == rounds { break }
-            if !stubs.learn(from: errors.map(\.message)) { break }
+            let located = errors.map { (line: wrapped.snippetLine($0.line), column: $0.column, message: $0.message) }
+            if !stubs.learn(from: located) { break }
             wrapped = compose(headers: headers, stubs: stubs, snippet: unit.text)
         }
         return wrapped
@@ -107,5 +117,18 @@ public struct StubPrelude: Sendable {
             out.append(CompilerError(line: l, column: c, message: String(line[r.upperBound...])))
         }
         return out
+    }
+}
+
+/// A small bounded memo of wrapped units (cleared when full: simple and enough for per-unit reuse).
+final class PreludeCache: @unchecked Sendable {
+    static let shared = PreludeCache()
+    private let lock = NSLock()
+    private var entries: [String: WrappedUnit] = [:]
+    func get(_ k: String) -> WrappedUnit? { lock.lock(); defer { lock.unlock() }; return entries[k] }
+    func put(_ k: String, _ v: WrappedUnit) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= 256 { entries.removeAll() }
+        entries[k] = v
     }
 }
