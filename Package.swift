@@ -24,6 +24,9 @@ let package = Package(
         .target(name: "SecurityOracle", dependencies: ["SRCodeData"], resources: [.copy("Resources/external")]),
         .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
 
+        // MARK: - Benchmarks (opt-in executables, never tests): external analyzers and the ensemble on real pairs.
+        .executableTarget(name: "oracle-ensemble-bench", dependencies: ["SecurityOracle"], path: "Sources/oracle-ensemble-bench"),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",

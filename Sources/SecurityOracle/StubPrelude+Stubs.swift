@@ -6,7 +6,12 @@ extension StubPrelude {
     struct Stubs {
         let cplusplus: Bool
         /// Every `->name` / `.name` member used in the snippet, with whether any use needs a pointer.
-        let members: [(name: String, pointer: Bool)]
+        let members: [(name: String, kind: MemberKind)]
+        /// Called names whose call is followed by a block inside a body: iteration macros (`list_for_each(…) {`).
+        let loopMacros: Set<String>
+
+        /// How a member is used: `->`/`.` after it needs a struct pointer, `[i]` an element pointer.
+        enum MemberKind: Int { case scalar, elementPointer, structValue, structPointer }
         let identifierUses: [String: IdentifierUse]
         let snippetLines: [String]
         var typeNames: [String] = []
@@ -27,7 +32,9 @@ extension StubPrelude {
             self.cplusplus = cplusplus
             snippetLines = snippet.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let b = Array(snippet.utf8)
-            var members: [String: Bool] = [:]
+            var members: [String: MemberKind] = [:]
+            var loops: Set<String> = []
+            var depth = 0
             var uses: [String: IdentifierUse] = [:]
             var order: [String] = []
             var i = 0
@@ -39,11 +46,18 @@ extension StubPrelude {
                     let name = String(decoding: b[i..<j], as: UTF8.self)
                     var k = j
                     while k < b.count, b[k] == 0x20 || b[k] == 0x09 || b[k] == 0x0A { k += 1 }
-                    let arrow = k + 1 < b.count && ((b[k] == 0x2D && b[k + 1] == 0x3E) || b[k] == 0x5B)
+                    let dot = k < b.count && b[k] == 0x2E && !(k + 1 < b.count && b[k + 1] >= 0x30 && b[k + 1] <= 0x39)
+                    let deref = (k + 1 < b.count && b[k] == 0x2D && b[k + 1] == 0x3E) || dot
+                    let arrow = deref || (k < b.count && b[k] == 0x5B)
                     let call = k < b.count && b[k] == 0x28
+                    if call, depth > 0, Self.blockFollowsCall(b, open: k),
+                       name.uppercased() == name || name.lowercased().contains("each") {
+                        loops.insert(name)
+                    }
                     if previous == "->" || previous == "." {
                         if members[name] == nil { order.append(name) }
-                        members[name] = (members[name] ?? false) || arrow
+                        let kind: MemberKind = dot ? .structValue : deref ? .structPointer : (arrow ? .elementPointer : .scalar)
+                        members[name] = MemberKind(rawValue: max(members[name]?.rawValue ?? 0, kind.rawValue))!
                     } else {
                         var u = uses[name] ?? IdentifierUse()
                         u.beforeArrow = u.beforeArrow || arrow
@@ -67,11 +81,26 @@ extension StubPrelude {
                 }
                 if b[i] == 0x2D, i + 1 < b.count, b[i + 1] == 0x3E { previous = "->"; i += 2; continue }
                 if b[i] == 0x2E { previous = "."; i += 1; continue }
+                if b[i] == 0x7B { depth += 1 }
+                if b[i] == 0x7D { depth = max(0, depth - 1) }
                 if b[i] != 0x20 && b[i] != 0x09 && b[i] != 0x0A { previous = String(UnicodeScalar(b[i])) }
                 i += 1
             }
-            self.members = order.map { ($0, members[$0] ?? false) }
+            self.members = order.map { ($0, members[$0] ?? .scalar) }
+            loopMacros = loops
             identifierUses = uses
+        }
+
+        /// Whether the parenthesis at `open` closes and is followed by `{` (same line or next).
+        static func blockFollowsCall(_ b: [UInt8], open: Int) -> Bool {
+            var d = 0, m = open
+            while m < b.count {
+                if b[m] == 0x28 { d += 1 } else if b[m] == 0x29 { d -= 1; if d == 0 { break } }
+                m += 1
+            }
+            m += 1
+            while m < b.count, b[m] == 0x20 || b[m] == 0x09 || b[m] == 0x0A || b[m] == 0x0D { m += 1 }
+            return m < b.count && b[m] == 0x7B
         }
 
         /// `[*]* identifier` followed by `;`, `=`, `,`, `[` or `)` starting at byte `k`.
@@ -104,7 +133,7 @@ extension StubPrelude {
         mutating func learn(from errors: [(line: Int?, column: Int, message: String)]) -> Bool {
             var learned = false
             // `(u64)x`: an unknown type in a cast only yields "expected ')'" right after its name.
-            for e in errors where e.message.hasPrefix("expected ')'") {
+            for e in errors where e.message.hasPrefix("expected ')'") || e.message.hasPrefix("expected expression") {
                 guard let l = e.line, let name = castName(line: l, column: e.column),
                       !typeNames.contains(name), !annotationMacros.contains(name) else { continue }
                 values.removeAll { $0 == name }
@@ -147,21 +176,20 @@ extension StubPrelude {
             return learned
         }
 
-        /// The `T` of a cast `(T)` that ends just before `column` of snippet `line`.
+        /// The `T` of a cast `(T)`/`(T *)` that clang could not parse, the error being at or just after its `)`.
         func castName(line: Int, column: Int) -> String? {
             guard line >= 1, line <= snippetLines.count else { return nil }
             let b = Array(snippetLines[line - 1].utf8)
-            var end = min(column - 1, b.count)
-            while end > 0, b[end - 1] == 0x20 { end -= 1 }
-            if end > 0, b[end - 1] == 0x29 { end -= 1 }  // clang points just past the cast's `)`
-            while end > 0, b[end - 1] == 0x20 { end -= 1 }
+            var end = max(0, min(column - 1, b.count))
+            while end > 0, [0x20, 0x09, 0x29, 0x2A].contains(b[end - 1]) { end -= 1 }
             var start = end
             while start > 0, Self.isIdent(b[start - 1]) { start -= 1 }
             guard start < end, Self.isIdentStart(b[start]) else { return nil }
             var before = start
             while before > 0, b[before - 1] == 0x20 { before -= 1 }
             guard before > 0, b[before - 1] == 0x28 else { return nil }
-            return String(decoding: b[start..<end], as: UTF8.self)
+            let name = String(decoding: b[start..<end], as: UTF8.self)
+            return Self.typeKeywords.contains(name) ? nil : name
         }
 
         func quoted(_ m: String, after key: String) -> String? {
@@ -179,7 +207,20 @@ extension StubPrelude {
         func render() -> String {
             var out = "/* srcode stubs */\n"
             for m in annotationMacros { out += "#define \(m)\n" }
-            let fields = members.map { "\($0.pointer ? "struct __srcode_any *" : "long ")\($0.name);" }.joined(separator: " ")
+            // The loop variable is assigned so the analyzers do not report it as uninitialized.
+            for m in loopMacros.sorted() where !annotationMacros.contains(m) { out += "#define \(m)(x, ...) for ((x) = 0;;)\n" }
+            func fields(nested: Bool) -> String {
+                members.map { m -> String in
+                    switch m.kind {
+                    case .structPointer: "struct __srcode_any *\(m.name);"
+                    case .structValue: nested ? "long \(m.name);" : "struct __srcode_val \(m.name);"
+                    case .elementPointer: "long *\(m.name);"
+                    case .scalar: "long \(m.name);"
+                    }
+                }.joined(separator: " ")
+            }
+            out += "struct __srcode_any;\nstruct __srcode_val { long __srcode_pad; \(fields(nested: true)) };\n"
+            let fields = fields(nested: false)
             out += "struct __srcode_any { long __srcode_pad; \(fields) };\n"
             for s in completeStructs { out += "struct \(s) { long __srcode_pad; \(fields) };\n" }
             for t in typeNames {
