@@ -22,7 +22,7 @@ let package = Package(
 
         // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
         .target(name: "SecurityOracle", dependencies: ["SRCodeData"], resources: [.copy("Resources/external")]),
-        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"]),
+        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"], exclude: ["ExternalFixtures"]),
 
         // MARK: - Benchmarks (opt-in executables, never tests): external analyzers and the ensemble on real pairs.
         .executableTarget(name: "oracle-ensemble-bench", dependencies: ["SecurityOracle"], path: "Sources/oracle-ensemble-bench"),
