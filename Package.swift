@@ -26,10 +26,19 @@ let package = Package(
 
         // MARK: - Security oracle: span-precise CWE findings for C/C++ (no tensor dependency).
         // Built-in analyzer rules and C-API facts ship as JSON resources; fixtures are C files, so they are copied.
-        .target(name: "SecurityOracle", dependencies: ["SRCodeData"], resources: [.process("Resources")]),
-        .testTarget(name: "SecurityOracleTests", dependencies: ["SecurityOracle"], resources: [.copy("Fixtures")]),
+        // External-tool data (prelude headers, tool→CWE map, the local semgrep pack) is copied as a folder.
+        .target(
+            name: "SecurityOracle", dependencies: ["SRCodeData"],
+            resources: [.process("Resources/rules.json"), .process("Resources/api-facts.json"), .copy("Resources/external")]
+        ),
+        .testTarget(
+            name: "SecurityOracleTests", dependencies: ["SecurityOracle"], exclude: ["ExternalFixtures"],
+            resources: [.copy("Fixtures")]
+        ),
         // Throughput and V/F/D of the built-in analyzer on the dataset pairs (a benchmark, not a test).
         .executableTarget(name: "oracle-bench", dependencies: ["SecurityOracle"], path: "benchmarks/oracle-bench"),
+        // External analyzers and the ensemble on the same pairs.
+        .executableTarget(name: "oracle-ensemble-bench", dependencies: ["SecurityOracle"], path: "Sources/oracle-ensemble-bench"),
 
         // MARK: - Training engine: system BLAS → tensors + tape autodiff → Llama-family model + AdamW.
         // Raw-pointer kernels run in Swift 5 mode: their parallel-for closures share disjoint buffer rows,

@@ -9,6 +9,7 @@ struct SRCodeCommand: AsyncParsableCommand {
         subcommands: [
             DataCommand.self,
             ModelCommand.self,
+            ScanCommand.self,
         ]
     )
 }
