@@ -2,15 +2,14 @@
 
 /// Analyzer factories by tool name, in the order `--tools` lists them in help text.
 ///
-/// External tools are always registered (they report absence at run time). The built-in analyzer lives
-/// in its own files (branch oracle-core); its entry is the one marked line below.
+/// External tools are always registered (they report absence at run time); the built-in analyzer is
+/// in-process and always available.
 public enum AnalyzerRegistry {
     public typealias Factory = @Sendable () -> any Analyzer
 
     public static let factories: [(name: String, make: Factory)] = {
         var f: [(name: String, make: Factory)] = []
-        // LEAD: when BuiltinAnalyzer is merged, enable the next line (nothing else needs to change).
-        // f.append(("builtin", { BuiltinAnalyzer() }))
+        f.append(("builtin", { BuiltinAnalyzer() }))
         f.append(("cppcheck", { CppcheckAnalyzer() }))
         f.append(("flawfinder", { FlawfinderAnalyzer() }))
         f.append(("clang", { ClangAnalyzer() }))
