@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "srcode", targets: ["srcode"]),
         .library(name: "SRCodeData", targets: ["SRCodeData"]),
         .library(name: "SecurityOracle", targets: ["SecurityOracle"]),
+        .library(name: "Rewards", targets: ["Rewards"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LM", targets: ["LM"]),
 
@@ -63,6 +64,11 @@ let package = Package(
         .target(name: "ModelIO", resources: [.copy("Resources")]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
         .executableTarget(name: "modelio-bench", dependencies: ["ModelIO"], path: "Sources/ModelIOBench"),
+
+        // MARK: - Token-level rewards: oracle spans + repair patterns + judge + outcome, per response token.
+        // No tensor dependency, so the verl reward server can run it alone.
+        .target(name: "Rewards", dependencies: ["SecurityOracle", "SRCodeData"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards"]),
 
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(

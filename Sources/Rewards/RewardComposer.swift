@@ -1,0 +1,112 @@
+// Composes token-level security rewards for a response: oracle spans, repair patterns, judge, outcome.
+import SecurityOracle
+
+/// Turns a sampled response into one reward per token plus a scalar outcome.
+///
+/// Each source adds a fixed *total* to the tokens it concerns, spread evenly over them, so that
+/// a long span is not punished more than a short one and so that the instance-level ablation
+/// (everything on the last token) sees exactly the same sum. See docs/SRCODE.md for the reasoning.
+///
+/// ```swift
+/// let composer = RewardComposer(config: RewardConfig())
+/// let r = await composer.compose(tokenBytes: ids.map { tokenizer.decodeBytes([$0]) }, reference: ref)
+/// // r.perToken.count == ids.count
+/// ```
+public struct RewardComposer: Sendable {
+    public var config: RewardConfig
+    public var analyzer: BuiltinAnalyzer
+    public var judge: (any VulnerabilityJudge)?
+    /// Compile gate; defaults to the oracle's clang check. Tests inject a fake.
+    public var compile: @Sendable (String) async -> Bool?
+
+    public init(config: RewardConfig, analyzer: BuiltinAnalyzer = BuiltinAnalyzer(), judge: (any VulnerabilityJudge)? = nil,
+                compile: (@Sendable (String) async -> Bool?)? = nil) {
+        self.config = config
+        self.analyzer = analyzer
+        self.judge = judge
+        self.compile = compile ?? { code in
+            let r = await compileCheck(code, cplusplus: code.contains("::") || code.contains("std::"))
+            return r.checked ? r.compiles : nil
+        }
+    }
+
+    /// - Parameters:
+    ///   - tokenBytes: each response token's bytes, in order (their concatenation is the response).
+    ///   - reference: the PrimeVul+ record's fragments; `nil` for prompts without one.
+    public func compose(tokenBytes: [[UInt8]], reference: RewardReference?) async -> TokenRewards {
+        let response = tokenBytes.flatMap { $0 }
+        let spans = TokenSpans(tokenByteCounts: tokenBytes.map(\.count))
+        var rewards = [Float](repeating: 0, count: tokenBytes.count)
+        var parts: [String: Float] = ["oracle": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
+
+        /// Adds `total` spread over the tokens covering the byte ranges; returns whether any token got it.
+        func spread(_ total: Float, over ranges: [Range<Int>], part: String) {
+            var toks = Set<Int>()
+            for r in ranges { for t in spans.tokens(overlapping: r.lowerBound, r.upperBound) where spans.ends[t] > spans.starts[t] { toks.insert(t) } }
+            guard !toks.isEmpty else { return }
+            let each = total / Float(toks.count)
+            for t in toks { rewards[t] += each }
+            parts[part, default: 0] += total
+        }
+
+        // MARK: Oracle spans
+        let code = ResponseCode.extract(from: response)
+        var findings: [Finding] = []
+        if code.found {
+            findings = analyzer.run(code.code).findings.map { f in
+                var g = f
+                g.span.start.offset += code.offset
+                g.span.end.offset += code.offset
+                return g
+            }
+            for f in findings {
+                spread(-config.oracleWeight * config.severityFactor(f.severity), over: [f.span.start.offset..<f.span.end.offset], part: "oracle")
+            }
+        }
+
+        // MARK: Repair patterns
+        if code.found, let ref = reference {
+            let matcher = FragmentMatcher(code: Array(code.code.utf8))
+            for frag in ref.secureFragments {
+                // The first occurrence only: repeating a check is not more secure.
+                if let occ = matcher.occurrences(of: frag).first {
+                    spread(config.securePatternWeight, over: occ.map { ($0.lowerBound + code.offset)..<($0.upperBound + code.offset) }, part: "secure_pattern")
+                }
+            }
+            for frag in ref.vulnerableFragments {
+                for occ in matcher.occurrences(of: frag) {
+                    spread(-config.vulnerablePatternWeight, over: occ.map { ($0.lowerBound + code.offset)..<($0.upperBound + code.offset) }, part: "vulnerable_pattern")
+                }
+            }
+        }
+
+        // MARK: Teacher judge
+        if code.found, let judge {
+            let lines = await judge.vulnerableLines(code: code.code, cwes: reference?.cwes ?? [])
+            let bytes = Array(code.code.utf8)
+            var starts = [0]
+            for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+            for l in Set(lines) where l >= 1 && l <= starts.count {
+                let lo = starts[l - 1], hi = l < starts.count ? starts[l] : bytes.count
+                spread(-config.judgeWeight, over: [(lo + code.offset)..<(hi + code.offset)], part: "judge")
+            }
+        }
+
+        // MARK: Outcome
+        let vulnerable = findings.contains { $0.severity >= .medium }
+        var compiles: Bool? = nil
+        if code.found && config.checkCompile { compiles = await compile(code.code) }
+        let outcome: Float
+        if !code.found || compiles == false { outcome = config.outcomeBroken } else if vulnerable { outcome = config.outcomeVulnerable } else { outcome = config.outcomeClean }
+        parts["outcome"] = outcome
+        if !rewards.isEmpty { rewards[rewards.count - 1] += outcome }
+
+        if config.level == .instance, !rewards.isEmpty {
+            let total = rewards.reduce(0, +)
+            rewards = [Float](repeating: 0, count: rewards.count)
+            rewards[rewards.count - 1] = total
+        }
+        return TokenRewards(perToken: rewards, outcome: outcome, parts: parts, findings: findings,
+                            vulnerable: vulnerable, compiles: compiles, hasCode: code.found)
+    }
+}

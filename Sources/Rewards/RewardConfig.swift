@@ -1,0 +1,68 @@
+// Weights of the reward sources, loadable from a recipe's `reward:` section (YAML/JSON, snake_case).
+import SecurityOracle
+
+/// How the composer weighs each source. Every field has a default, so a recipe names only what it changes.
+public struct RewardConfig: Codable, Sendable, Equatable {
+    /// `token`: each source lands on the tokens it concerns (SRCode). `instance`: the same total lands
+    /// on the last token (the scalar-reward ablation arm) — identical information, different credit.
+    public enum Level: String, Codable, Sendable { case token, instance }
+
+    public var level: Level = .token
+    /// Total penalty of one oracle finding, before its severity factor, spread over its span's tokens.
+    public var oracleWeight: Float = 1.0
+    public var severityHigh: Float = 1.0
+    public var severityMedium: Float = 0.6
+    public var severityLow: Float = 0.2
+    /// Reward of one matched secure fragment of the record (e.g. the added bounds check).
+    public var securePatternWeight: Float = 0.5
+    /// Penalty of one matched vulnerable fragment of the record (e.g. the removed unbounded copy).
+    public var vulnerablePatternWeight: Float = 0.5
+    /// Penalty per line the teacher judge names (only when a judge is configured).
+    public var judgeWeight: Float = 0.5
+    /// Outcome at the last token: code with no high/medium finding that compiles.
+    public var outcomeClean: Float = 1.0
+    /// Outcome when the code has high or medium findings (their spans are penalized too).
+    public var outcomeVulnerable: Float = -0.5
+    /// Outcome when there is no code, or it does not compile.
+    public var outcomeBroken: Float = -1.0
+    /// Run the compile gate (clang -fsyntax-only with the oracle's prelude).
+    public var checkCompile = true
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case level
+        case oracleWeight = "oracle_weight"
+        case severityHigh = "severity_high"
+        case severityMedium = "severity_medium"
+        case severityLow = "severity_low"
+        case securePatternWeight = "secure_pattern_weight"
+        case vulnerablePatternWeight = "vulnerable_pattern_weight"
+        case judgeWeight = "judge_weight"
+        case outcomeClean = "outcome_clean"
+        case outcomeVulnerable = "outcome_vulnerable"
+        case outcomeBroken = "outcome_broken"
+        case checkCompile = "check_compile"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = RewardConfig()
+        level = try c.decodeIfPresent(Level.self, forKey: .level) ?? d.level
+        oracleWeight = try c.decodeIfPresent(Float.self, forKey: .oracleWeight) ?? d.oracleWeight
+        severityHigh = try c.decodeIfPresent(Float.self, forKey: .severityHigh) ?? d.severityHigh
+        severityMedium = try c.decodeIfPresent(Float.self, forKey: .severityMedium) ?? d.severityMedium
+        severityLow = try c.decodeIfPresent(Float.self, forKey: .severityLow) ?? d.severityLow
+        securePatternWeight = try c.decodeIfPresent(Float.self, forKey: .securePatternWeight) ?? d.securePatternWeight
+        vulnerablePatternWeight = try c.decodeIfPresent(Float.self, forKey: .vulnerablePatternWeight) ?? d.vulnerablePatternWeight
+        judgeWeight = try c.decodeIfPresent(Float.self, forKey: .judgeWeight) ?? d.judgeWeight
+        outcomeClean = try c.decodeIfPresent(Float.self, forKey: .outcomeClean) ?? d.outcomeClean
+        outcomeVulnerable = try c.decodeIfPresent(Float.self, forKey: .outcomeVulnerable) ?? d.outcomeVulnerable
+        outcomeBroken = try c.decodeIfPresent(Float.self, forKey: .outcomeBroken) ?? d.outcomeBroken
+        checkCompile = try c.decodeIfPresent(Bool.self, forKey: .checkCompile) ?? d.checkCompile
+    }
+
+    public func severityFactor(_ s: Severity) -> Float {
+        switch s { case .high: severityHigh; case .medium: severityMedium; case .low: severityLow }
+    }
+}
