@@ -70,6 +70,10 @@ let package = Package(
         .target(name: "Rewards", dependencies: ["SecurityOracle", "SRCodeData"]),
         .testTarget(name: "RewardsTests", dependencies: ["Rewards"]),
 
+        // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
+        .target(name: "Trainer", dependencies: ["LM", "Tensor", "Rewards"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",

@@ -1,0 +1,195 @@
+// The PPO/GRPO update: score rollouts, compute advantages, then clipped mini-batch epochs.
+import LM
+import Tensor
+
+/// What one update did, for the metrics log.
+public struct PPOStats: Codable, Sendable {
+    public var policyLoss: Float = 0
+    public var valueLoss: Float = 0
+    /// Mean −log π of the sampled tokens: an unbiased estimate of the policy's entropy on them.
+    public var entropy: Float = 0
+    /// Mean per-token KL(π_old ‖ π_ref), k1 estimator.
+    public var kl: Float = 0
+    public var clipFraction: Float = 0
+    public var rewardMean: Float = 0
+    public var advantageMean: Float = 0
+
+    enum CodingKeys: String, CodingKey {
+        case policyLoss = "policy_loss", valueLoss = "value_loss", entropy, kl
+        case clipFraction = "clip_fraction", rewardMean = "reward_mean", advantageMean = "advantage_mean"
+    }
+}
+
+/// Runs PPO (critic + GAE over per-token rewards) or GRPO (group-normalized scalars) updates on a model.
+public final class PPOUpdater {
+    public let model: LlamaModel
+    /// The frozen reference policy for the KL penalty; `nil` disables the penalty.
+    public let reference: LlamaModel?
+    public let optimizer: AdamW
+    public var config: PPOConfig
+
+    public init(model: LlamaModel, reference: LlamaModel?, config: PPOConfig) {
+        self.model = model
+        self.reference = reference
+        self.config = config
+        optimizer = AdamW(parameters: model.trainableParameters(), config: AdamWConfig(learningRate: config.learningRate))
+    }
+
+    // MARK: - Score
+
+    /// Fills each rollout's behaviour log-probs and values (and reference log-probs), teacher-forced
+    /// with no gradient, so the first epoch's ratio is exactly 1.
+    public func score(_ rollouts: inout [Rollout]) throws {
+        for start in stride(from: 0, to: rollouts.count, by: config.miniBatchSize) {
+            let end = min(start + config.miniBatchSize, rollouts.count)
+            let packed = PackedBatch(Array(rollouts[start..<end]))
+            let (logp, values, refLogp): ([[Float]], [[Float]], [[Float]]) = try withNoGrad {
+                let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+                let lp = try model.tokenLogProbs(hidden: h, targets: packed.targets).values
+                let v = config.algorithm == .ppo ? try model.values(hidden: h).values : [Float](repeating: 0, count: lp.count)
+                var ref = lp
+                if let reference {
+                    let hr = try reference.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+                    ref = try reference.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                }
+                return (packed.gather(lp), packed.gather(v), packed.gather(ref))
+            }
+            for i in start..<end {
+                rollouts[i].logprobs = logp[i - start]
+                rollouts[i].values = values[i - start]
+                rollouts[i].refLogprobs = refLogp[i - start]
+            }
+        }
+    }
+
+    // MARK: - Advantages
+
+    /// Per-rollout advantages and value targets. PPO: KL-penalized per-token rewards → GAE.
+    /// GRPO: the KL-penalized *sum* per response, normalized within its prompt group.
+    public func advantages(_ rollouts: [Rollout]) -> (advantages: [[Float]], returns: [[Float]], kl: Float) {
+        var adv: [[Float]] = [], ret: [[Float]] = [], klSum: Float = 0, klCount = 0
+        var shaped: [[Float]] = []
+        for r in rollouts {
+            let (rw, kl) = Advantages.klPenalized(rewards: r.rewards, logprobs: r.logprobs, refLogprobs: r.refLogprobs,
+                                                  beta: reference == nil ? 0 : config.klBeta)
+            klSum += kl.reduce(0, +)
+            klCount += kl.count
+            shaped.append(rw)
+        }
+        switch config.algorithm {
+        case .ppo:
+            for (r, rw) in zip(rollouts, shaped) {
+                let g = Advantages.gae(rewards: rw, values: r.values, gamma: config.gamma, lambda: config.lambda)
+                adv.append(g.advantages)
+                ret.append(g.returns)
+            }
+        case .grpo:
+            // Groups are consecutive runs of equal `group`; each gets its own normalization.
+            var i = 0
+            while i < rollouts.count {
+                var j = i
+                while j < rollouts.count && rollouts[j].group == rollouts[i].group { j += 1 }
+                let scores = Advantages.groupNormalized(shaped[i..<j].map { $0.reduce(0, +) }, groupSize: j - i)
+                for k in i..<j {
+                    adv.append([Float](repeating: scores[k - i], count: rollouts[k].responseTokens.count))
+                    ret.append([Float](repeating: 0, count: rollouts[k].responseTokens.count))
+                }
+                i = j
+            }
+        }
+        if config.whitenAdvantages && config.algorithm == .ppo {
+            let flat = Advantages.whiten(adv.flatMap { $0 })
+            var o = 0
+            adv = adv.map { a in defer { o += a.count }; return Array(flat[o..<(o + a.count)]) }
+        }
+        return (adv, ret, klCount > 0 ? klSum / Float(klCount) : 0)
+    }
+
+    // MARK: - Update
+
+    /// `epochs` passes of clipped mini-batch updates over scored rollouts.
+    public func update(_ rollouts: [Rollout], advantages: [[Float]], returns: [[Float]]) throws -> PPOStats {
+        var stats = PPOStats()
+        var steps: Float = 0
+        for _ in 0..<config.epochs {
+            for start in stride(from: 0, to: rollouts.count, by: config.miniBatchSize) {
+                let idx = Array(start..<min(start + config.miniBatchSize, rollouts.count))
+                let s = try miniBatchStep(idx.map { rollouts[$0] }, idx.map { advantages[$0] }, idx.map { returns[$0] })
+                stats.policyLoss += s.policyLoss
+                stats.valueLoss += s.valueLoss
+                stats.clipFraction += s.clipFraction
+                steps += 1
+            }
+        }
+        stats.policyLoss /= max(steps, 1)
+        stats.valueLoss /= max(steps, 1)
+        stats.clipFraction /= max(steps, 1)
+        let lp = rollouts.flatMap(\.logprobs)
+        stats.entropy = lp.isEmpty ? 0 : -lp.reduce(0, +) / Float(lp.count)
+        let rw = rollouts.map { $0.rewards.reduce(0, +) }
+        stats.rewardMean = rw.isEmpty ? 0 : rw.reduce(0, +) / Float(rw.count)
+        let a = advantages.flatMap { $0 }
+        stats.advantageMean = a.isEmpty ? 0 : a.reduce(0, +) / Float(a.count)
+        return stats
+    }
+
+    /// One optimizer step on a mini-batch:
+    ///
+    ///     ratio = exp(log π − log π_old)
+    ///     L_pg  = Σ w · max(−A·ratio, −A·clip(ratio, 1−ε, 1+ε))
+    ///     L_v   = ½ c_v Σ w · max((V−R)², (V_old + clip(V−V_old, ±ε_v) − R)²)
+    ///     L     = L_pg + L_v − c_H Σ w · H
+    ///
+    /// with w = 1/#response tokens on response positions and 0 elsewhere.
+    func miniBatchStep(_ rs: [Rollout], _ adv: [[Float]], _ ret: [[Float]]) throws -> PPOStats {
+        let packed = PackedBatch(rs)
+        let n = packed.tokens.count
+        let count = Float(max(rs.reduce(0) { $0 + $1.responseTokens.count }, 1))
+        let w = try Tensor(shape: [n], values: packed.scatter(rs.map { [Float](repeating: 1 / count, count: $0.responseTokens.count) }))
+        let negAdv = try Tensor(shape: [n], values: packed.scatter(adv).map { -$0 })
+        let oldLogp = try Tensor(shape: [n], values: packed.scatter(rs.map(\.logprobs)))
+
+        let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+        let logp = try model.tokenLogProbs(hidden: h, targets: packed.targets)                       // (N)
+        let ratio = try exp(sub(logp, oldLogp))                                                      // (N)
+        let clipped = try clamp(ratio, min: 1 - config.clipRange, max: 1 + config.clipRange)
+        var loss = try sum(mul(maximum(mul(ratio, negAdv), mul(clipped, negAdv)), w))
+        var stats = PPOStats()
+        stats.policyLoss = loss.item()
+
+        if config.algorithm == .ppo && config.valueCoef > 0 {
+            let oldV = try Tensor(shape: [n], values: packed.scatter(rs.map(\.values)))
+            let target = try Tensor(shape: [n], values: packed.scatter(ret))
+            let v = try model.values(hidden: h)                                                      // (N)
+            let vClipped = try add(oldV, clamp(sub(v, oldV), min: -config.valueClipRange, max: config.valueClipRange))
+            let d1 = try sub(v, target), d2 = try sub(vClipped, target)
+            let vf = try scale(sum(mul(maximum(mul(d1, d1), mul(d2, d2)), w)), 0.5 * config.valueCoef)
+            stats.valueLoss = vf.item()
+            loss = try add(loss, vf)
+        }
+        if config.entropyCoef > 0 {
+            let ent = try sum(mul(entropy(model.logits(hidden: h)), w))
+            loss = try sub(loss, scale(ent, config.entropyCoef))
+        }
+        try loss.backward()
+        _ = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
+        optimizer.step()
+        optimizer.zeroGrad()
+
+        // Clip fraction over response positions.
+        let r = ratio.values, wv = w.values
+        var clippedCount: Float = 0
+        for i in 0..<n where wv[i] > 0 && abs(r[i] - 1) > config.clipRange { clippedCount += 1 }
+        stats.clipFraction = clippedCount / count
+        return stats
+    }
+
+    /// Score → advantages → update, the part of the RL loop after rollout and reward.
+    public func step(_ rollouts: inout [Rollout]) throws -> PPOStats {
+        try score(&rollouts)
+        let (adv, ret, kl) = advantages(rollouts)
+        var stats = try update(rollouts, advantages: adv, returns: ret)
+        stats.kl = kl
+        return stats
+    }
+}
