@@ -47,3 +47,10 @@ import Testing
     #expect(String(decoding: bytes[f.span.start.offset..<f.span.end.offset], as: UTF8.self) == "strcpy(b, s)")
     #expect(f.tool == "builtin" && f.cwe == "CWE-120" && f.severity == .high)
 }
+
+@Test func statementSnippetIsAnalyzedAsTopLevelBody() {
+    let r = BuiltinAnalyzer().run("char buf[16];\nstrcpy(buf, getenv(\"HOME\"));\nfree(p); free(p);\n")
+    #expect(r.diagnostics.contains { $0.kind == .noFunctions })
+    #expect(r.findings.contains { $0.ruleID == "builtin.unbounded-copy" && $0.span.start.line == 2 })
+    #expect(r.findings.contains { $0.ruleID == "builtin.double-free" && $0.span.start.line == 3 && $0.span.start.column == 10 })
+}

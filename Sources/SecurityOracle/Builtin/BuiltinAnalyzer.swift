@@ -76,8 +76,8 @@ public struct BuiltinAnalyzer: Analyzer {
         }
         let src = CSource(bytes: bytes)
         diags += src.diagnostics
-        if src.functions.isEmpty, !src.sig.isEmpty {
-            diags.append(OracleDiagnostic(kind: .noFunctions, message: "no function definitions found"))
+        if src.functions.first?.bodyOpen == -1 {
+            diags.append(OracleDiagnostic(kind: .noFunctions, message: "no function definitions found; analyzed as top-level statements"))
         }
         let clock = ContinuousClock()
         let start = clock.now

@@ -70,7 +70,7 @@ extension FunctionScope {
         return out
     }
 
-    func src8(_ i: Int) -> CTokenKind { src.sig[i].kind }
+    func src8(_ i: Int) -> CTokenKind { i >= 0 && i < src.sig.count ? src.sig[i].kind : .unknown }
 
     func literalText(_ r: Range<Int>) -> String {
         r.filter { src8($0) == .string }.map { t($0) }.joined()

@@ -64,7 +64,7 @@ extension FunctionScope {
             var stopAt = fn.bodyClose
             while i < stopAt {
                 let w = t(i)
-                if w == "}", i == Int(src.match[blk]) || blk < 0 {
+                if w == "}", blk < 0 || i == Int(src.match[blk]) {
                     // Leaving the block that freed: an `else` branch did not free, skip it.
                     blk = Int(src.block[i])
                     if t(i + 1) == "else" {
