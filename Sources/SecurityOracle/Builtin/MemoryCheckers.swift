@@ -158,4 +158,15 @@ extension FunctionScope {
         }
         return false
     }
+
+    // MARK: - realloc-overwrite
+
+    /// `p = realloc(p, n)`: when realloc fails it returns NULL and the only pointer to the old block is lost.
+    func reallocOverwrites() -> [Hit] {
+        calls.compactMap { c in
+            guard let r = c.fact?.reallocArg, r < c.args.count, let old = lvalueKey(c.args[r]),
+                  let lhs = assignedKey(callNameTok: c.nameTok), lhs.key == old else { return nil }
+            return Hit(span: span(lhs.tok, c.close), detail: "\(old)")
+        }
+    }
 }

@@ -88,6 +88,10 @@ public struct APIFact: Codable, Sendable {
     public var propagates: Propagation?
     /// The return value carries its arguments' taint (atoi).
     public var propagatesReturn: Bool?
+    /// realloc-like: this argument is the old block, lost if the result overwrites it and the call fails.
+    public var reallocArg: Int?
+    /// strncpy-like: a size equal to the destination leaves it without a terminating NUL.
+    public var unterminatedAtSize: Bool?
 }
 
 /// The loaded rule and fact tables.
