@@ -1,4 +1,5 @@
 // The structural pass: functions, parameters, arrays with constant sizes, bracket matching under stress.
+import Foundation
 import Testing
 @testable import SecurityOracle
 
@@ -53,4 +54,13 @@ import Testing
     #expect(r.diagnostics.contains { $0.kind == .noFunctions })
     #expect(r.findings.contains { $0.ruleID == "builtin.unbounded-copy" && $0.span.start.line == 2 })
     #expect(r.findings.contains { $0.ruleID == "builtin.double-free" && $0.span.start.line == 3 && $0.span.start.column == 10 })
+}
+
+@Test func malformedRuleTablesNameTheFileAndRule() throws {
+    let facts = Data(#"{"functions": {}, "borrowing": []}"#.utf8)
+    let bad = Data(#"{"rules": [{"id": "x", "cwe": "CWE-1", "severity": "high", "confidence": "high", "message": "m", "checker": "nope"}]}"#.utf8)
+    #expect { try RuleSet(rulesJSON: bad, factsJSON: facts) } throws: { "\($0)".contains("rules.json") && "\($0)".contains("rule x") }
+    #expect { try RuleSet(rulesJSON: Data(#"{"rules": []}"#.utf8), factsJSON: Data("{".utf8)) } throws: { "\($0)".contains("api-facts.json") }
+    let empty = try RuleSet(rulesJSON: Data(#"{"rules": []}"#.utf8), factsJSON: facts)
+    #expect(BuiltinAnalyzer(ruleSet: empty).findings(in: "void f(char *s){char b[2]; strcpy(b, s);}").isEmpty)
 }
