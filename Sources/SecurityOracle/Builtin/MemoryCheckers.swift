@@ -59,6 +59,10 @@ extension FunctionScope {
             guard let d = c.fact?.dealloc, d < c.args.count, let k = lvalueKey(c.args[d]) else { continue }
             let n = keyTokenCount(k)
             let base = k.split(whereSeparator: { $0 == "-" || $0 == ">" || $0 == "." }).first.map(String.init) ?? k
+            if !double, let use = loopIncrementUse(afterFreeAt: c, key: k) {
+                out.append(Hit(span: use, detail: "\(k) freed at line \(line(c.nameTok)), then read by the loop step"))
+                continue
+            }
             var blk = Int(src.block[c.nameTok])
             var i = statementEnd(c.close) + 1
             var stopAt = fn.bodyClose
@@ -97,6 +101,30 @@ extension FunctionScope {
             }
         }
         return out
+    }
+
+    /// `for (n = head; n; n = n->next) free(n);`: the loop step dereferences the node the body just freed.
+    func loopIncrementUse(afterFreeAt c: CallSite, key k: String) -> SourceSpan? {
+        // The `for` header owning the free: braceless body, or the block right after the header.
+        var close = statementStart(c.nameTok) - 1
+        if t(close) != ")" {
+            let b = Int(src.block[c.nameTok])
+            guard b > fn.bodyOpen, t(b - 1) == ")" else { return nil }
+            close = b - 1
+        }
+        guard src.match[close] >= 0, t(Int(src.match[close]) - 1) == "for" else { return nil }
+        let open = Int(src.match[close])
+        let semis = (open + 1..<close).filter { t($0) == ";" && enclosingParen($0) == open }
+        guard semis.count == 2 else { return nil }
+        // The body must not leave or reassign the pointer after the free.
+        let bodyEnd = t(close + 1) == "{" && src.match[close + 1] > close + 1 ? Int(src.match[close + 1]) : statementEnd(close + 1)
+        let n = keyTokenCount(k)
+        if (c.close..<bodyEnd).contains(where: { ["break", "return", "goto"].contains(t($0)) }) { return nil }
+        if occurrences(of: k, tokens: n, from: c.close, to: bodyEnd).contains(where: { t($0.upperBound) == "=" }) { return nil }
+        for occ in occurrences(of: k, tokens: n, from: semis[1] + 1, to: close) {
+            if let d = derefSpan(occ) { return d }
+        }
+        return nil
     }
 
     // MARK: - leak-early-return
