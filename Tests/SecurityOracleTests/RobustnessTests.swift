@@ -18,6 +18,8 @@ struct SplitMix: RandomNumberGenerator {
 let perInputBound: Duration = .seconds(2)
 /// Rounds per fuzz test; raise with ORACLE_FUZZ_ROUNDS for a long local run.
 let fuzzRounds = Int(ProcessInfo.processInfo.environment["ORACLE_FUZZ_ROUNDS"] ?? "") ?? 400
+/// Extra seed mixed into the fixed seeds (ORACLE_FUZZ_SEED), so long runs can explore new inputs reproducibly.
+let fuzzSeed = UInt64(ProcessInfo.processInfo.environment["ORACLE_FUZZ_SEED"] ?? "") ?? 0
 
 func timed(_ body: () -> BuiltinResult) -> (BuiltinResult, Duration) {
     let clock = ContinuousClock()
@@ -77,7 +79,7 @@ func timed(_ body: () -> BuiltinResult) -> (BuiltinResult, Duration) {
 }
 
 @Test func fuzzRandomBytesThroughLexerAndAnalyzer() {
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix(state: 42 &+ fuzzSeed)
     let alphabet = Array("{}()[];,*&=<>!+-/%\"'\\#\n \tabcxyz0123456789_RLu8".utf8) + [0x00, 0x80, 0xFF, 0xC3]
     for round in 0..<fuzzRounds {
         let n = Int.random(in: 0...2000, using: &rng)
@@ -95,7 +97,7 @@ func timed(_ body: () -> BuiltinResult) -> (BuiltinResult, Duration) {
 }
 
 @Test func fuzzMutatedRuleFixtures() throws {
-    var rng = SplitMix(state: 1234)
+    var rng = SplitMix(state: 1234 &+ fuzzSeed)
     let fixtures = try ruleFixtures().map { try Array(Data(contentsOf: $0)) }
     #expect(!fixtures.isEmpty)
     let snippets = ["{", "}", "(", ")", "\"", "'", "/*", "*/", "#define X {\n", "\\\n", "R\"(", ";", "free(p);", "[", "]", "\u{FF}"]

@@ -1,4 +1,5 @@
 // The structural pass: functions, parameters, arrays with constant sizes, bracket matching under stress.
+import Foundation
 import Testing
 @testable import SecurityOracle
 
@@ -46,4 +47,20 @@ import Testing
     let bytes = Array(code.utf8)
     #expect(String(decoding: bytes[f.span.start.offset..<f.span.end.offset], as: UTF8.self) == "strcpy(b, s)")
     #expect(f.tool == "builtin" && f.cwe == "CWE-120" && f.severity == .high)
+}
+
+@Test func statementSnippetIsAnalyzedAsTopLevelBody() {
+    let r = BuiltinAnalyzer().run("char buf[16];\nstrcpy(buf, getenv(\"HOME\"));\nfree(p); free(p);\n")
+    #expect(r.diagnostics.contains { $0.kind == .noFunctions })
+    #expect(r.findings.contains { $0.ruleID == "builtin.unbounded-copy" && $0.span.start.line == 2 })
+    #expect(r.findings.contains { $0.ruleID == "builtin.double-free" && $0.span.start.line == 3 && $0.span.start.column == 10 })
+}
+
+@Test func malformedRuleTablesNameTheFileAndRule() throws {
+    let facts = Data(#"{"functions": {}, "borrowing": []}"#.utf8)
+    let bad = Data(#"{"rules": [{"id": "x", "cwe": "CWE-1", "severity": "high", "confidence": "high", "message": "m", "checker": "nope"}]}"#.utf8)
+    #expect { try RuleSet(rulesJSON: bad, factsJSON: facts) } throws: { "\($0)".contains("rules.json") && "\($0)".contains("rule x") }
+    #expect { try RuleSet(rulesJSON: Data(#"{"rules": []}"#.utf8), factsJSON: Data("{".utf8)) } throws: { "\($0)".contains("api-facts.json") }
+    let empty = try RuleSet(rulesJSON: Data(#"{"rules": []}"#.utf8), factsJSON: facts)
+    #expect(BuiltinAnalyzer(ruleSet: empty).findings(in: "void f(char *s){char b[2]; strcpy(b, s);}").isEmpty)
 }

@@ -59,9 +59,11 @@ public struct BuiltinAnalyzer: Analyzer {
     /// Findings and diagnostics for raw file bytes (may be invalid UTF-8 or binary).
     public func run(bytes: [UInt8]) -> BuiltinResult {
         var diags: [OracleDiagnostic] = []
-        guard let rules = try? ruleSet.get() else {
-            let reason = (try? ruleSet.get()).map { _ in "" } ?? "\(ruleSet)"
-            return BuiltinResult(findings: [], diagnostics: [OracleDiagnostic(kind: .binaryInput, message: "rules unavailable: \(reason)")], functionCount: 0)
+        let rules: RuleSet
+        switch ruleSet {
+        case .success(let r): rules = r
+        case .failure(let e):
+            return BuiltinResult(findings: [], diagnostics: [OracleDiagnostic(kind: .rulesUnavailable, message: "\(e)")], functionCount: 0)
         }
         if bytes.count > options.maxBytes {
             return BuiltinResult(findings: [], diagnostics: [OracleDiagnostic(kind: .inputTooLarge,
@@ -76,8 +78,8 @@ public struct BuiltinAnalyzer: Analyzer {
         }
         let src = CSource(bytes: bytes)
         diags += src.diagnostics
-        if src.functions.isEmpty, !src.sig.isEmpty {
-            diags.append(OracleDiagnostic(kind: .noFunctions, message: "no function definitions found"))
+        if src.functions.first?.bodyOpen == -1 {
+            diags.append(OracleDiagnostic(kind: .noFunctions, message: "no function definitions found; analyzed as top-level statements"))
         }
         let clock = ContinuousClock()
         let start = clock.now

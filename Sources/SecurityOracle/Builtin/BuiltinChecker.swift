@@ -23,6 +23,9 @@ public enum BuiltinChecker: String, CaseIterable, Sendable {
     case uncheckedReturn = "unchecked-return"
     case taintSink = "taint-sink"
     case uncheckedLength = "unchecked-length"
+    case reallocOverwrite = "realloc-overwrite"
+    case strncpyUnterminated = "strncpy-unterminated"
+    case sizeofPointer = "sizeof-pointer"
 }
 
 /// What a checker reports: a span, an optional message suffix, and an optional confidence override.
@@ -57,6 +60,9 @@ extension FunctionScope {
         case .uncheckedReturn: return uncheckedReturns()
         case .taintSink: return taintSinks(index: p?.sink == "index")
         case .uncheckedLength: return uncheckedLengths(access: p?.access ?? "write")
+        case .reallocOverwrite: return reallocOverwrites()
+        case .strncpyUnterminated: return unterminatedBoundedCopies()
+        case .sizeofPointer: return sizeofPointers()
         }
     }
 }

@@ -112,6 +112,12 @@ public struct CSource: Sendable {
         var globals: [String: ArrayDecl] = [:]
         let shell = CSourceShell(sig: sig, text: text, match: match, defines: defines, block: block)
         shell.findFunctions(into: &fns, globals: &globals)
+        if fns.isEmpty, !sig.isEmpty {
+            // A snippet of statements (a partial completion, a macro body): analyze it as one top-level body.
+            // bodyOpen -1 / bodyClose count make every token part of the body.
+            fns.append(CFunction(name: "<top-level>", nameToken: 0, params: [], paramOpen: -1, paramClose: -1,
+                                 bodyOpen: -1, bodyClose: sig.count, isFormatWrapper: false, arrays: [:]))
+        }
         self.functions = fns
         self.globalArrays = globals
     }

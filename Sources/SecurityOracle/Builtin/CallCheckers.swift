@@ -70,7 +70,7 @@ extension FunctionScope {
         return out
     }
 
-    func src8(_ i: Int) -> CTokenKind { src.sig[i].kind }
+    func src8(_ i: Int) -> CTokenKind { i >= 0 && i < src.sig.count ? src.sig[i].kind : .unknown }
 
     func literalText(_ r: Range<Int>) -> String {
         r.filter { src8($0) == .string }.map { t($0) }.joined()
@@ -332,6 +332,49 @@ extension FunctionScope {
             }
             if checked { continue }
             out.append(Hit(span: callSpan(c), detail: "path from \(o.source)", confidence: real != nil ? .high : nil))
+        }
+        return out
+    }
+
+    // MARK: - strncpy-unterminated
+
+    /// `strncpy(dst, src, sizeof dst)` with no later `dst[…] = '\0'`: a long source leaves dst unterminated.
+    func unterminatedBoundedCopies() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls where c.fact?.unterminatedAtSize == true && c.args.count >= 3 {
+            guard let dst = lvalueKey(c.args[0]), containsMeasure(of: dst, in: c.args[2], measures: ["sizeof"]),
+                  !c.args[2].contains(where: { t($0) == "-" }) else { continue }
+            // Terminated afterwards: `dst[…] = 0` or `'\0'`, or `*(dst + …) = 0`, anywhere after the call.
+            let n = keyTokenCount(dst)
+            let terminated = occurrences(of: dst, tokens: n, from: c.close, to: fn.bodyClose).contains { occ in
+                t(occ.upperBound) == "[" && src.match[occ.upperBound] > occ.upperBound
+                    && t(Int(src.match[occ.upperBound]) + 1) == "="
+                    && ["0", "'\\0'", "NUL", "'\\x00'"].contains(t(Int(src.match[occ.upperBound]) + 2))
+            }
+            if !terminated { out.append(Hit(span: callSpan(c), detail: dst)) }
+        }
+        return out
+    }
+
+    // MARK: - sizeof-pointer
+
+    /// `sizeof(p)` as a copy or allocation size where `p` is a pointer parameter: it measures the pointer (8).
+    func sizeofPointers() -> [Hit] {
+        let pointers = Set(fn.params.filter { $0.type.contains("*") && !$0.type.contains("[") && !$0.type.contains("**") }.map(\.name))
+        guard !pointers.isEmpty else { return [] }
+        var out: [Hit] = []
+        for c in calls {
+            guard let f = c.fact else { continue }
+            let sizes = (f.sizeArgs ?? []) + (f.copy.map { [$0.size] } ?? []) + (f.buffers?.map(\.size) ?? [])
+            for a in Set(sizes) where a < c.args.count {
+                let r = c.args[a]
+                guard let k = r.first(where: { t($0) == "sizeof" }) else { continue }
+                let o = t(k + 1) == "(" ? k + 2 : k + 1
+                if pointers.contains(t(o)), t(o + 1) == ")" || t(k + 1) != "(" {
+                    out.append(Hit(span: callSpan(c), detail: "sizeof(\(t(o))) is the size of a pointer"))
+                    break
+                }
+            }
         }
         return out
     }

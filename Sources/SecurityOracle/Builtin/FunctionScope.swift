@@ -339,5 +339,5 @@ final class FunctionScope {
     }
 
     func callSpan(_ c: CallSite) -> SourceSpan { span(c.nameTok, c.close) }
-    func line(_ i: Int) -> Int { Int(src.sig[i].line) }
+    func line(_ i: Int) -> Int { i >= 0 && i < src.sig.count ? Int(src.sig[i].line) : 1 }
 }

@@ -59,12 +59,16 @@ extension FunctionScope {
             guard let d = c.fact?.dealloc, d < c.args.count, let k = lvalueKey(c.args[d]) else { continue }
             let n = keyTokenCount(k)
             let base = k.split(whereSeparator: { $0 == "-" || $0 == ">" || $0 == "." }).first.map(String.init) ?? k
+            if !double, let use = loopIncrementUse(afterFreeAt: c, key: k) {
+                out.append(Hit(span: use, detail: "\(k) freed at line \(line(c.nameTok)), then read by the loop step"))
+                continue
+            }
             var blk = Int(src.block[c.nameTok])
             var i = statementEnd(c.close) + 1
             var stopAt = fn.bodyClose
             while i < stopAt {
                 let w = t(i)
-                if w == "}", i == Int(src.match[blk]) || blk < 0 {
+                if w == "}", blk < 0 || i == Int(src.match[blk]) {
                     // Leaving the block that freed: an `else` branch did not free, skip it.
                     blk = Int(src.block[i])
                     if t(i + 1) == "else" {
@@ -97,6 +101,30 @@ extension FunctionScope {
             }
         }
         return out
+    }
+
+    /// `for (n = head; n; n = n->next) free(n);`: the loop step dereferences the node the body just freed.
+    func loopIncrementUse(afterFreeAt c: CallSite, key k: String) -> SourceSpan? {
+        // The `for` header owning the free: braceless body, or the block right after the header.
+        var close = statementStart(c.nameTok) - 1
+        if t(close) != ")" {
+            let b = Int(src.block[c.nameTok])
+            guard b > fn.bodyOpen, t(b - 1) == ")" else { return nil }
+            close = b - 1
+        }
+        guard src.match[close] >= 0, t(Int(src.match[close]) - 1) == "for" else { return nil }
+        let open = Int(src.match[close])
+        let semis = (open + 1..<close).filter { t($0) == ";" && enclosingParen($0) == open }
+        guard semis.count == 2 else { return nil }
+        // The body must not leave or reassign the pointer after the free.
+        let bodyEnd = t(close + 1) == "{" && src.match[close + 1] > close + 1 ? Int(src.match[close + 1]) : statementEnd(close + 1)
+        let n = keyTokenCount(k)
+        if (c.close..<bodyEnd).contains(where: { ["break", "return", "goto"].contains(t($0)) }) { return nil }
+        if occurrences(of: k, tokens: n, from: c.close, to: bodyEnd).contains(where: { t($0.upperBound) == "=" }) { return nil }
+        for occ in occurrences(of: k, tokens: n, from: semis[1] + 1, to: close) {
+            if let d = derefSpan(occ) { return d }
+        }
+        return nil
     }
 
     // MARK: - leak-early-return
@@ -157,5 +185,16 @@ extension FunctionScope {
             hops += 1
         }
         return false
+    }
+
+    // MARK: - realloc-overwrite
+
+    /// `p = realloc(p, n)`: when realloc fails it returns NULL and the only pointer to the old block is lost.
+    func reallocOverwrites() -> [Hit] {
+        calls.compactMap { c in
+            guard let r = c.fact?.reallocArg, r < c.args.count, let old = lvalueKey(c.args[r]),
+                  let lhs = assignedKey(callNameTok: c.nameTok), lhs.key == old else { return nil }
+            return Hit(span: span(lhs.tok, c.close), detail: "\(old)")
+        }
     }
 }

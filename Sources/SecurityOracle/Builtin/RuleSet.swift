@@ -88,6 +88,10 @@ public struct APIFact: Codable, Sendable {
     public var propagates: Propagation?
     /// The return value carries its arguments' taint (atoi).
     public var propagatesReturn: Bool?
+    /// realloc-like: this argument is the old block, lost if the result overwrites it and the call fails.
+    public var reallocArg: Int?
+    /// strncpy-like: a size equal to the destination leaves it without a terminating NUL.
+    public var unterminatedAtSize: Bool?
 }
 
 /// The loaded rule and fact tables.
@@ -124,12 +128,30 @@ public struct RuleSet: Sendable {
     }
 
     /// The rules and facts shipped in this module's resources.
+    ///
+    /// Looked up without SwiftPM's `Bundle.module`, which traps when the bundle is missing (a copied binary):
+    /// `$SRCODE_ORACLE_RESOURCES`, the resource bundle next to the main executable or the running binary, then the
+    /// source tree this file was built from. A missing table is an error, never a crash.
     public static func bundled() throws -> RuleSet {
-        guard let r = Bundle.module.url(forResource: "rules", withExtension: "json"),
-              let f = Bundle.module.url(forResource: "api-facts", withExtension: "json") else {
-            throw RuleSetError.missingResource("rules.json / api-facts.json not found in the SecurityOracle bundle")
+        let fm = FileManager.default
+        var dirs: [String] = []
+        if let env = ProcessInfo.processInfo.environment["SRCODE_ORACLE_RESOURCES"] { dirs.append(env) }
+        let bundleName = "SRCode_SecurityOracle.resources"
+        dirs.append(Bundle.main.bundleURL.appendingPathComponent(bundleName).path)
+        if let exe = CommandLine.arguments.first {
+            dirs.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(bundleName).path)
         }
-        return try RuleSet(rulesJSON: Data(contentsOf: r), factsJSON: Data(contentsOf: f))
+        dirs.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources").path)
+        for d in dirs {
+            let r = d + "/rules.json", f = d + "/api-facts.json"
+            if fm.fileExists(atPath: r), fm.fileExists(atPath: f) {
+                return try RuleSet(rulesJSON: Data(contentsOf: URL(fileURLWithPath: r)),
+                                   factsJSON: Data(contentsOf: URL(fileURLWithPath: f)))
+            }
+        }
+        throw RuleSetError.missingResource("rules.json / api-facts.json not found in: \(dirs.joined(separator: ", "))"
+            + " (set SRCODE_ORACLE_RESOURCES to the folder holding them)")
     }
 
     /// Loaded once per process; the analyzer is called millions of times.

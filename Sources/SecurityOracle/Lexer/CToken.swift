@@ -44,6 +44,7 @@ public struct OracleDiagnostic: Sendable, Hashable, Codable {
         case unbalancedBrackets = "unbalanced-brackets"
         case timeBudgetExceeded = "time-budget-exceeded"
         case noFunctions = "no-functions"
+        case rulesUnavailable = "rules-unavailable"
     }
     public var kind: Kind
     public var message: String

@@ -31,3 +31,22 @@ int handle(char *data, int err) {
     // ok: use-after-free
     return data[0];
 }
+
+struct node { int value; struct node *next; };
+
+void free_list(struct node *head) {
+    struct node *n;
+    // ruleid: use-after-free
+    for (n = head; n != NULL; n = n->next) {
+        free(n);
+    }
+}
+
+void free_list_ok(struct node *head) {
+    struct node *n = head, *next;
+    // ok: use-after-free
+    for (; n != NULL; n = next) {
+        next = n->next;
+        free(n);
+    }
+}
