@@ -105,10 +105,17 @@ func linearCrossEntropyForward(
             for r in rr {
                 let n = start + r, row = L + r * V, w = what[n]
                 if w == 0 { if wantGrad { row.update(repeating: 0, count: V) }; continue }
-                let l = logSumExp(row, V), t = Int(targets[n])
-                term[n] = w * (l - row[t])
-                guard wantGrad else { continue }
-                for j in 0..<V { row[j] = w * Foundation.exp(row[j] - l) }
+                let t = Int(targets[n])
+                guard wantGrad else { term[n] = w * (logSumExp(row, V) - row[t]); continue }
+                // One exp per logit: e_j = exp(x_j − max) serves both lse and softmax.
+                var mx = -Float.infinity
+                for j in 0..<V { mx = max(mx, row[j]) }
+                let target = row[t]
+                var z: Float = 0
+                for j in 0..<V { let e = Foundation.exp(row[j] - mx); row[j] = e; z += e }
+                term[n] = w * (mx + Foundation.log(z) - target)
+                let k = w / z
+                for j in 0..<V { row[j] *= k }
                 row[t] -= w
             }
         }

@@ -130,11 +130,16 @@ public func crossEntropy(_ logits: Tensor, targets: [Int32], weights: [Float]? =
         throw TensorError.invalidArgument(op: "crossEntropy", detail: "target \(bad) outside 0..<\(V)")
     }
     let (w, denom) = try crossEntropyWeights(targets, weights, ignoreIndex: ignoreIndex, op: "crossEntropy")
-    var total = 0.0
-    for n in 0..<targets.count where w[n] != 0 {
-        let row = logits.data + n * V
-        total += Double(w[n] * (logSumExp(row, V) - row[Int(targets[n])]))
+    let terms = Tensor(zeros: [targets.count])
+    let (px, pt) = (logits.data, terms.data)
+    parallelFor(targets.count, grain: 4) { rows in
+        for n in rows where w[n] != 0 {
+            let row = px + n * V
+            pt[n] = w[n] * (logSumExp(row, V) - row[Int(targets[n])])
+        }
     }
+    var total = 0.0
+    for n in 0..<targets.count { total += Double(pt[n]) }  // fixed order: deterministic
     let y = Tensor(uninitialized: [1])
     y.data[0] = Float(total / Double(denom))
     return try record(.crossEntropy, [logits], y) { $0.indices = targets; $0.floats = w.map { $0 / denom }; $0.ints = [V] }
