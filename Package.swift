@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -63,6 +65,16 @@ let package = Package(
         // (no tensor dependency: the LM target builds models on top of it).
         .target(name: "ModelIO", resources: [.copy("Resources")]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
+        // Hugging Face hub downloads (HTTP stack kept out of ModelIO).
+        .target(name: "ModelHub", dependencies: [
+            "ModelIO", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "ModelHubTests", dependencies: [
+            "ModelHub",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .executableTarget(name: "modelio-bench", dependencies: ["ModelIO"], path: "Sources/ModelIOBench"),
 
         // MARK: - Token-level rewards: oracle spans + repair patterns + judge + outcome, per response token.
@@ -81,6 +93,7 @@ let package = Package(
                 "SRCodeData",
                 "SecurityOracle",
                 "ModelIO",
+                "ModelHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

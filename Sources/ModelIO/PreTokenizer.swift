@@ -42,16 +42,15 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
 /// The class of a scalar for these patterns: letter (\p{L}), number (\p{N}), whitespace (\s), other.
 enum CharClass: UInt8 { case letter, number, space, other }
 
-private let asciiClass: [CharClass] = (0..<128).map { i in
-    let c = UInt8(i)
-    if (c >= 65 && c <= 90) || (c >= 97 && c <= 122) { return .letter }
-    if c >= 48 && c <= 57 { return .number }
-    if c == 32 || (c >= 9 && c <= 13) { return .space }
-    return .other
-}
-
 @inline(__always) func charClass(_ u: Unicode.Scalar) -> CharClass {
-    if u.value < 128 { return asciiClass[Int(u.value)] }
+    let c = u.value
+    if c < 128 {
+        // Comparisons, not a global table: a global's lazy-init check would sit in the hot loop.
+        if (c | 0x20) &- 97 < 26 { return .letter }
+        if c &- 48 < 10 { return .number }
+        if c == 32 || (c &- 9) < 5 { return .space }
+        return .other
+    }
     let p = u.properties
     switch p.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return .letter

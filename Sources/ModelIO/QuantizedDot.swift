@@ -8,23 +8,42 @@
 //   Q5_0: d·(Σxq5 − 16·sx)     Q5_1: d·Σxq5 + m·sx      Q8_0: d·Σxq
 //   Q4_K / Q5_K (per 32-sub-block j): (d·sc_j)·Σxq − (dmin·m_j)·sx_j
 //   Q6_K (per 16-group g): (d·sc_g)·(Σxq − 32·sx_g)
-// The vector part accumulates in SIMD8<Float> (scaled per block by a broadcast multiply) and is
-// reduced once per row. Only baseline SIMD (SSE2 on x86-64) is assumed: no -march flags.
+// The vector part accumulates in SIMD4<Float> (scaled per block by a broadcast multiply) and is
+// reduced once per row (SIMD4 lanes: the SSE2 width). Only baseline SIMD (SSE2 on x86-64) is assumed: no -march flags.
 
+typealias F4 = SIMD4<Float>
 typealias F8 = SIMD8<Float>
+typealias U4 = SIMD4<UInt32>
 
+@inline(__always) func loadF4(_ p: UnsafePointer<Float>) -> F4 { UnsafeRawPointer(p).loadUnaligned(as: F4.self) }
 @inline(__always) func loadF8(_ p: UnsafePointer<Float>) -> F8 { UnsafeRawPointer(p).loadUnaligned(as: F8.self) }
 @inline(__always) func loadU16(_ p: UnsafeRawPointer) -> SIMD16<UInt8> { p.loadUnaligned(as: SIMD16<UInt8>.self) }
-@inline(__always) func toF8(_ v: SIMD8<UInt8>) -> F8 { F8(SIMD8<Int32>(truncatingIfNeeded: v)) }
-@inline(__always) func toF8(_ v: SIMD8<Int8>) -> F8 { F8(SIMD8<Int32>(truncatingIfNeeded: v)) }
 
-/// Σ x[i]·q[i] for 16 unsigned values, as 8 partial lanes.
-@inline(__always) func dot16(_ x: UnsafePointer<Float>, _ q: SIMD16<UInt8>) -> F8 {
-    loadF8(x) * toF8(q.lowHalf) + loadF8(x + 8) * toF8(q.highHalf)
+// Why a permuted x: Swift's SIMD integer→float conversions between lane types are generic and
+// compile to scalar loops. Instead 16 bytes are viewed as 4 UInt32 lanes and byte k of every lane
+// is isolated with shift+mask (lane l, byte k = value 4l+k); OR-ing in the exponent of 2^23 and
+// subtracting 2^23 turns it into an exact Float. Those vectors hold values {k, 4+k, 8+k, 12+k}, so
+// x is permuted once per matvec to match: xp[4k + l] = x[4l + k] within every 16-value chunk.
+
+/// Permutes x (k values, k % 16 == 0 for the quantized part) into `xp` as described above.
+func permuteActivations(_ x: UnsafePointer<Float>, count k: Int, into xp: UnsafeMutablePointer<Float>) {
+    var c = 0
+    while c + 16 <= k {
+        for kk in 0..<4 { for l in 0..<4 { xp[c + 4 * kk + l] = x[c + 4 * l + kk] } }
+        c += 16
+    }
+    while c < k { xp[c] = x[c]; c += 1 }
 }
 
-@inline(__always) func dot16(_ x: UnsafePointer<Float>, _ q: SIMD16<Int8>) -> F8 {
-    loadF8(x) * toF8(q.lowHalf) + loadF8(x + 8) * toF8(q.highHalf)
+/// Σ x·q for 16 unsigned byte values q against 16 permuted activations, as 4 partial lanes.
+@inline(__always) func dot16(_ xp: UnsafePointer<Float>, _ q: SIMD16<UInt8>) -> F4 {
+    let v = unsafeBitCast(q, to: U4.self)
+    let mask = U4(repeating: 0xFF), magic = U4(repeating: 0x4B00_0000), big = F4(repeating: 8_388_608)
+    let b0 = unsafeBitCast((v & mask) | magic, to: F4.self) - big
+    let b1 = unsafeBitCast(((v &>> 8) & mask) | magic, to: F4.self) - big
+    let b2 = unsafeBitCast(((v &>> 16) & mask) | magic, to: F4.self) - big
+    let b3 = unsafeBitCast((v &>> 24) | magic, to: F4.self) - big
+    return b0 * loadF4(xp) + b1 * loadF4(xp + 4) + b2 * loadF4(xp + 8) + b3 * loadF4(xp + 12)
 }
 
 /// Bits → bytes: entry b holds 8 bytes, byte i = 0x10 if bit i of b is set (Q5 high bits).
@@ -48,9 +67,9 @@ func groupSums16(_ x: UnsafePointer<Float>, count k: Int, into s: UnsafeMutableP
 
 /// Σ_k row[k]·x[k] for one quantized row of `k` values. `sx16` = ``groupSums16(_:count:into:)`` of x.
 @inline(__always)
-func rowDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sx16: UnsafePointer<Float>, _ k: Int,
-            _ hb: UnsafePointer<UInt64>) -> Float {
-    var acc = F8(), accS: Float = 0
+func rowDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ xOrig: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+            _ sx16: UnsafePointer<Float>, _ k: Int, _ hb: UnsafePointer<UInt64>) -> Float {
+    var acc = F4(), accS: Float = 0
     let bs = type.blockBytes
     switch type {
     case .q4_0, .q4_1:
@@ -78,8 +97,12 @@ func rowDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>
     case .q8_0:
         for b in 0..<k / 32 {
             let p = row + b * bs
-            let q0 = p.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self), q1 = p.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)
-            acc += (dot16(x + 32 * b, q0) + dot16(x + 32 * b + 16, q1)) * fp16(p, 0)
+            // Signed bytes: q = (byte ^ 0x80) - 128, the -128·Σx part goes to the scalar sum.
+            let flip = SIMD16<UInt8>(repeating: 0x80)
+            let q0 = loadU16(p + 2) ^ flip, q1 = loadU16(p + 18) ^ flip
+            let d = fp16(p, 0)
+            acc += (dot16(x + 32 * b, q0) + dot16(x + 32 * b + 16, q1)) * d
+            accS -= 128 * d * (sx16[2 * b] + sx16[2 * b + 1])
         }
     case .q4_K, .q5_K:
         let five = type == .q5_K
@@ -134,8 +157,10 @@ func rowDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>
     case .f32:
         let w = row.assumingMemoryBound(to: Float.self)
         var i = 0
-        while i + 8 <= k { acc += loadF8(w + i) * loadF8(x + i); i += 8 }
-        while i < k { accS += w[i] * x[i]; i += 1 }
+        var a8 = F8()
+        while i + 8 <= k { a8 += loadF8(w + i) * loadF8(xOrig + i); i += 8 }
+        while i < k { accS += w[i] * xOrig[i]; i += 1 }
+        accS += a8.sum()
     default:
         // F16/BF16: dequantize in chunks of 256 and dot (not a decode hot path for the defaults).
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { buf in
@@ -144,7 +169,7 @@ func rowDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>
                 let n = min(256, k - i)
                 ModelIO.dequantize(UnsafeRawBufferPointer(start: row + i * type.blockBytes, count: n * type.blockBytes),
                                    type: type, count: n, into: buf.baseAddress!)
-                for j in 0..<n { accS += buf[j] * x[i + j] }
+                for j in 0..<n { accS += buf[j] * xOrig[i + j] }
                 i += n
             }
         }

@@ -25,13 +25,17 @@ extension QuantizedMatrix {
     public func matmul(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>) {
         let k = columns, groups = max(k / 16, 1)
         let sx = UnsafeMutablePointer<Float>.allocate(capacity: batch * groups)
-        defer { sx.deallocate() }
-        for b in 0..<batch { groupSums16(x + b * k, count: k - k % 16, into: sx + b * groups) }
+        let xp = UnsafeMutablePointer<Float>.allocate(capacity: batch * k)
+        defer { sx.deallocate(); xp.deallocate() }
+        for b in 0..<batch {
+            groupSums16(x + b * k, count: k - k % 16, into: sx + b * groups)
+            permuteActivations(x + b * k, count: k, into: xp + b * k)
+        }
         let work = rows * columns
         let nt = work >= 1 << 18 ? max(1, min(Self.threads, rows)) : 1
         let chunk = (rows + nt - 1) / nt
         let job = MatmulJob(type: type, rows: rows, k: k, groups: groups, rowBytes: rowBytes, chunk: chunk, batch: batch,
-                            base: data.baseAddress!, x: x, sx: sx, y: y)
+                            base: data.baseAddress!, x: x, xp: xp, sx: sx, y: y)
         if nt == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: nt) { job.run($0) } }
     }
 }
@@ -39,7 +43,7 @@ extension QuantizedMatrix {
 /// One matmul's shared, read-only state handed to worker threads (each writes disjoint rows of y).
 private struct MatmulJob: @unchecked Sendable {
     let type: GGMLType, rows: Int, k: Int, groups: Int, rowBytes: Int, chunk: Int, batch: Int
-    let base: UnsafeRawPointer, x: UnsafePointer<Float>, sx: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    let base: UnsafeRawPointer, x: UnsafePointer<Float>, xp: UnsafePointer<Float>, sx: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
 
     func run(_ t: Int) {
         let r0 = t * chunk, r1 = min(rows, r0 + chunk)
@@ -48,7 +52,7 @@ private struct MatmulJob: @unchecked Sendable {
             for r in r0..<r1 {
                 let row = base + r * rowBytes
                 for b in 0..<batch {
-                    y[b * rows + r] = rowDot(type, row, x + b * k, sx + b * groups, k, hb.baseAddress!)
+                    y[b * rows + r] = rowDot(type, row, x + b * k, xp + b * k, sx + b * groups, k, hb.baseAddress!)
                 }
             }
         }

@@ -1,6 +1,7 @@
 // `srcode model …`: fetch models into the cache and describe model files.
 import ArgumentParser
 import Foundation
+import ModelHub
 import ModelIO
 
 struct ModelCommand: AsyncParsableCommand {
@@ -23,7 +24,9 @@ struct ModelCommand: AsyncParsableCommand {
         @Argument(help: "What to fetch.") var spec: String = EmbeddedModel.default.name
 
         func run() async throws {
-            let path = try await ModelResolver(log: { print($0) }).pull(spec)
+            let log: @Sendable (String) -> Void = { print($0) }
+            let hub = HubDownloader(log: log)
+            let path = try await ModelResolver(log: log, hubDownloader: { try await hub.download(repo: $0, file: $1) }).pull(spec)
             print(path)
         }
     }
