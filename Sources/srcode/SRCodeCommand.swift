@@ -8,6 +8,7 @@ struct SRCodeCommand: AsyncParsableCommand {
         abstract: "Teach code language models to write secure code with token-level rewards.",
         subcommands: [
             DataCommand.self,
+            Vul2SafeCommand.self,
         ]
     )
 }
