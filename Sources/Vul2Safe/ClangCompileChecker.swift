@@ -11,6 +11,8 @@ public struct ClangCompileChecker: CompileChecker {
     public let clangPath: String
     public let prelude: String
     public let timeoutSeconds: Double
+    /// Substrings of errors caused by missing context (`Resources/compile-context-errors.txt`): ignored.
+    public let contextErrors: [String]
 
     /// `nil` when no clang is on `PATH` (the compile gate is then `skipped`).
     public init?(clang: String? = nil, prelude: String? = nil, timeoutSeconds: Double = 30) {
@@ -18,6 +20,7 @@ public struct ClangCompileChecker: CompileChecker {
         clangPath = path
         self.prelude = prelude ?? PromptLibrary.resourceText("compile-prelude.h") ?? ""
         self.timeoutSeconds = timeoutSeconds
+        contextErrors = LeakageFilter.parseVocabulary(PromptLibrary.resourceText("compile-context-errors.txt") ?? "")
     }
 
     static func findClang() -> String? {
@@ -49,7 +52,9 @@ public struct ClangCompileChecker: CompileChecker {
             guard let r = line.range(of: ": error: ") else { return nil }
             return String(line[r.upperBound...])
         }
-        return errors.isEmpty ? .unavailable("clang exited \(status) without diagnostics") : .errors(errors)
+        if errors.isEmpty { return .unavailable("clang exited \(status) without diagnostics") }
+        let own = errors.filter { e in let l = e.lowercased(); return !contextErrors.contains { l.contains($0) } }
+        return own.isEmpty ? .compiles : .errors(own)
     }
 
     private func run(_ args: [String]) async -> (Int32, String)? {

@@ -105,7 +105,8 @@ public struct OpenAITeacher: Teacher {
         var body = request
         body.stream = settings.stream
         http.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
-        let response = try await HTTPClient.shared.execute(http, timeout: .seconds(Int64(settings.requestTimeout) + 1))
+        let client = HTTPClients.client(readTimeout: settings.requestTimeout)
+        let response = try await client.execute(http, timeout: .seconds(Int64(settings.requestTimeout) + 1))
         guard response.status == .ok else {
             let text = (try? await response.body.collect(upTo: 64 << 10)).map { String(buffer: $0) } ?? ""
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
@@ -118,5 +119,27 @@ public struct OpenAITeacher: Teacher {
         }
         let data = try await response.body.collect(upTo: 32 << 20)
         return try CompletionParser.parse(Array(data.readableBytesView))
+    }
+}
+
+// MARK: - Clients
+
+/// Process-lifetime HTTP clients, one per read timeout. `HTTPClient.shared` has a fixed read
+/// timeout that a slow local teacher (a CPU-bound llama.cpp generating 256 tokens) exceeds, and a
+/// client per request would leak connection pools; like `shared`, these are never shut down.
+enum HTTPClients {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var clients: [Int: HTTPClient] = [:]
+
+    static func client(readTimeout: Double) -> HTTPClient {
+        let key = Int(readTimeout.rounded(.up)) + 1
+        lock.lock()
+        defer { lock.unlock() }
+        if let c = clients[key] { return c }
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .seconds(10), read: .seconds(Int64(key)))
+        let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        clients[key] = c
+        return c
     }
 }
