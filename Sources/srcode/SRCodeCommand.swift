@@ -10,6 +10,7 @@ struct SRCodeCommand: AsyncParsableCommand {
             DataCommand.self,
             ModelCommand.self,
             ScanCommand.self,
+            Vul2SafeCommand.self,
         ]
     )
 }
