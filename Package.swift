@@ -15,9 +15,11 @@ let package = Package(
         .library(name: "LM", targets: ["LM"]),
 
         .library(name: "ModelIO", targets: ["ModelIO"]),
+        .library(name: "SRCodeServer", targets: ["SRCodeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -35,7 +37,7 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "LM", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "LM", dependencies: ["Tensor", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
@@ -52,6 +54,21 @@ let package = Package(
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
         .executableTarget(name: "modelio-bench", dependencies: ["ModelIO"], path: "Sources/ModelIOBench"),
 
+        // MARK: - Generation and serving: GGUF/safetensors → quantized inference model → sampler → OpenAI-style HTTP.
+        // Generation itself lives in LM (Generator, Sampler, InferenceModel); the server is its own layer on top.
+        .target(
+            name: "SRCodeServer",
+            dependencies: ["LM", "ModelIO", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "GenerationTests", dependencies: ["LM", "ModelIO", "SRCodeServer"], resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "generation-bench", dependencies: ["LM", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
             name: "srcode",
@@ -59,6 +76,8 @@ let package = Package(
                 "SRCodeData",
                 "SecurityOracle",
                 "ModelIO",
+                "LM",
+                "SRCodeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

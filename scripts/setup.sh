@@ -56,4 +56,14 @@ swift build -c release --product srcode >/dev/null
 .build/release/srcode model pull smollm2 >/dev/null
 .build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
 
+# MARK: - Generation (issue #5): jinja2 for dev/chat_reference.py; openai for the serve client test
+# (llama-cpp-python, gguf and the default models come from the ModelIO section above).
+GENERATION_PIP=(jinja2 openai)
+need=()
+for p in "${GENERATION_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: pip installing ${need[*]}"
+  python3 -m pip install -q --disable-pip-version-check "${need[@]}"
+fi
+
 echo "setup: ok"

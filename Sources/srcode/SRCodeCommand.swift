@@ -9,6 +9,9 @@ struct SRCodeCommand: AsyncParsableCommand {
         subcommands: [
             DataCommand.self,
             ModelCommand.self,
+            GenerateCommand.self,
+            ChatCommand.self,
+            ServeCommand.self,
         ]
     )
 }
