@@ -86,9 +86,9 @@ def chat(model, q):
 
 def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else "Tests/GenerationTests/Fixtures/llama-reference.json"
-    result = {"source": "llama-cpp-python", "threads": 2, "models": {}}
+    result = {"source": "llama-cpp-python", "threads": 1, "models": {}}
     for name, path in MODELS.items():
-        llm = Llama(model_path=path, n_ctx=512, n_threads=2, n_batch=512, logits_all=True, verbose=False)
+        llm = Llama(model_path=path, n_ctx=256, n_threads=1, n_batch=256, logits_all=True, verbose=False)
         prompts = C_SNIPPETS + ENGLISH + [chat(name, q) for q in QUESTIONS]
         assert len(prompts) == 50
         rows = []

@@ -24,9 +24,14 @@ import Testing
         req.httpMethod = "POST"
         req.httpBody = Data(body.utf8)
         req.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, resp) = try await URLSession.shared.data(for: req)
+        let (data, status): (Data, Int) = try await withCheckedThrowingContinuation { cont in
+            URLSession.shared.dataTask(with: req) { data, resp, error in
+                if let error { cont.resume(throwing: error); return }
+                cont.resume(returning: (data ?? Data(), (resp as? HTTPURLResponse)?.statusCode ?? 0))
+            }.resume()
+        }
         let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((resp as! HTTPURLResponse).statusCode, obj)
+        return (status, obj)
     }
 
     @Test func badInputGets4xxAndServerStaysUp() async throws {
