@@ -16,11 +16,13 @@ let package = Package(
         .library(name: "LM", targets: ["LM"]),
         .library(name: "ModelIO", targets: ["ModelIO"]),
         .library(name: "Vul2Safe", targets: ["Vul2Safe"]),
+        .library(name: "SRCodeServer", targets: ["SRCodeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -50,7 +52,7 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "LM", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "LM", dependencies: ["Tensor", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
@@ -107,6 +109,20 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(name: "Vul2SafeTests", dependencies: ["Vul2Safe", "Vul2SafeTesting", "SRCodeData"]),
+        // MARK: - Generation and serving: GGUF/safetensors → quantized inference model → sampler → OpenAI-style HTTP.
+        // Generation itself lives in LM (Generator, Sampler, InferenceModel); the server is its own layer on top.
+        .target(
+            name: "SRCodeServer",
+            dependencies: ["LM", "ModelIO", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "GenerationTests", dependencies: ["LM", "ModelIO", "SRCodeServer"], resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "generation-bench", dependencies: ["LM", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
 
         // MARK: - CLI: thin; parse, call the library, print.
         .executableTarget(
@@ -117,6 +133,8 @@ let package = Package(
                 "ModelIO",
                 "ModelHub",
                 "Vul2Safe",
+                "LM",
+                "SRCodeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

