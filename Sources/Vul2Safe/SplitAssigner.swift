@@ -2,7 +2,8 @@
 import Foundation
 import SRCodeData
 
-/// `sha256(commitGroup)` → bucket 0–99 → train (< 80), valid (< 90), test. A split file, a JSON
+/// The same commit-hash buckets as `srcode data split` (``PairSplitter`` with its defaults, 80/10/10),
+/// so a commit in the imported test split is in PrimeVul+'s test split too. A split file, a JSON
 /// object mapping pair ids or commit groups to split names, overrides the hash.
 public struct SplitAssigner: Sendable {
     public let overrides: [String: String]
@@ -24,9 +25,6 @@ public struct SplitAssigner: Sendable {
     }
 
     public static func hashSplit(_ group: String) -> String {
-        let digest = SHA256Digest.hash(Array(group.utf8))
-        let v = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let bucket = v % 100
-        return bucket < 80 ? "train" : (bucket < 90 ? "valid" : "test")
+        PairSplitter().split(ofGroup: group).rawValue
     }
 }

@@ -144,3 +144,11 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// PrimeVul+ must split exactly as `srcode data split` does, or a test commit could train the policy.
+@Test func primeVulPlusSplitAgreesWithDataSplit() {
+    for i in 0..<500 {
+        let group = "commit:\(i)"
+        #expect(SplitAssigner.hashSplit(group) == PairSplitter().split(ofGroup: group).rawValue)
+    }
+}
