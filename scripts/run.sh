@@ -26,7 +26,6 @@ tail -n 1 "$OUT/scan.txt"
 echo "== Vul2Safe: PrimeVul+ records from the first ${SRCODE_VUL2SAFE_LIMIT:-40} training pairs (offline prompts; oracle and compile gates)"
 $SRCODE vul2safe build --input "$OUT/splits/train.jsonl" --out "$OUT/primevul-plus" --offline \
   --limit "${SRCODE_VUL2SAFE_LIMIT:-40}" --quiet
-cat "$OUT/primevul-plus/summary.txt" 2>/dev/null | head -20
 echo "== the embedded default code model writes C"
 $SRCODE generate --chat --max-tokens 200 \
   --prompt "Write a C function char *dup_name(const char *name) that returns a heap copy of name."
