@@ -39,7 +39,7 @@ public struct RewardComposer: Sendable {
         var rewards = [Float](repeating: 0, count: tokenBytes.count)
         var parts: [String: Float] = ["oracle": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
 
-        /// Adds `total` spread over the tokens covering the byte ranges; returns whether any token got it.
+        /// Adds `total` spread evenly over the (non-empty) tokens covering the byte ranges, and to `parts[part]`.
         func spread(_ total: Float, over ranges: [Range<Int>], part: String) {
             var toks = Set<Int>()
             for r in ranges { for t in spans.tokens(overlapping: r.lowerBound, r.upperBound) where spans.ends[t] > spans.starts[t] { toks.insert(t) } }

@@ -11,9 +11,6 @@ struct DataCommand: ParsableCommand {
     )
 }
 
-/// Writes to standard error (progress and diagnostics never mix with data on stdout).
-func printError(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
-
 struct DataImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",

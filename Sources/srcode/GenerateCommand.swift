@@ -33,7 +33,7 @@ struct SamplingOptions: ParsableArguments {
 /// A local path for a model spec: already cached, or pulled now.
 func resolveModel(_ spec: String) async throws -> String {
     if let p = ModelStore.default.resolveLocal(spec) { return p }
-    return try await ModelResolver(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }).pull(spec)
+    return try await ModelResolver(log: { printError($0) }).pull(spec)
 }
 
 struct GenerateCommand: AsyncParsableCommand {

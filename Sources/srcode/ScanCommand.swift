@@ -35,7 +35,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let severity = Severity(rawValue: minSeverity.lowercased()) else {
-            FileHandle.standardError.write(Data("error: --min-severity must be low, medium or high\n".utf8))
+            printError("error: --min-severity must be low, medium or high")
             throw ExitCode(2)
         }
         let names = tools.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -50,7 +50,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         if let output {
             do { try data.write(to: URL(fileURLWithPath: output)) } catch {
-                FileHandle.standardError.write(Data("error: cannot write \(output): \(error)\n".utf8))
+                printError("error: cannot write \(output): \(error)")
                 throw ExitCode(2)
             }
         } else {
@@ -59,7 +59,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         // Errors always reach stderr, whatever the format, so a SARIF consumer still sees why the exit is 2.
         if format != .text || output != nil {
-            for e in result.toolErrors + result.inputs.errors { FileHandle.standardError.write(Data("error: \(e)\n".utf8)) }
+            for e in result.toolErrors + result.inputs.errors { printError("error: \(e)") }
         }
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
