@@ -71,22 +71,16 @@ public enum WeightNames {
 /// `h*D + 2*i + j` holds HF row `h*D + j*(D/2) + i` (D = headDim, i < D/2, j ∈ {0,1}). Inverting it
 /// makes GGUF and HF weights identical (for k_proj, pass the KV head count).
 public func unpermuteQK(_ w: [Float], rows: Int, columns: Int, heads: Int) -> [Float] {
-    precondition(rows % (heads * 2) == 0 && w.count == rows * columns)
-    let d = rows / heads, half = d / 2
-    var out = [Float](repeating: 0, count: w.count)
-    for h in 0..<heads {
-        for i in 0..<half {
-            for j in 0..<2 {
-                let src = h * d + 2 * i + j, dst = h * d + j * half + i
-                for c in 0..<columns { out[dst * columns + c] = w[src * columns + c] }
-            }
-        }
-    }
-    return out
+    moveQKRows(w, rows: rows, columns: columns, heads: heads, toHF: true)
 }
 
 /// The inverse of ``unpermuteQK(_:rows:columns:heads:)``: HF layout → GGUF layout.
 public func permuteQK(_ w: [Float], rows: Int, columns: Int, heads: Int) -> [Float] {
+    moveQKRows(w, rows: rows, columns: columns, heads: heads, toHF: false)
+}
+
+/// Moves whole rows between GGUF row `h*D + 2*i + j` and HF row `h*D + j*(D/2) + i`, in either direction.
+private func moveQKRows(_ w: [Float], rows: Int, columns: Int, heads: Int, toHF: Bool) -> [Float] {
     precondition(rows % (heads * 2) == 0 && w.count == rows * columns)
     let d = rows / heads, half = d / 2
     var out = [Float](repeating: 0, count: w.count)
@@ -94,7 +88,8 @@ public func permuteQK(_ w: [Float], rows: Int, columns: Int, heads: Int) -> [Flo
         for i in 0..<half {
             for j in 0..<2 {
                 let gg = h * d + 2 * i + j, hf = h * d + j * half + i
-                for c in 0..<columns { out[gg * columns + c] = w[hf * columns + c] }
+                let (src, dst) = toHF ? (gg, hf) : (hf, gg)
+                for c in 0..<columns { out[dst * columns + c] = w[src * columns + c] }
             }
         }
     }

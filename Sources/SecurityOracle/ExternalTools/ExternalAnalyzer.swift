@@ -28,6 +28,19 @@ extension ExternalAnalyzer {
         return try await body(dir, file)
     }
 
+    /// What the compiler-based tools (clang, gcc) analyze: the unit, with C vs C++ settled (dataset labels
+    /// say C for many C++ methods; `::` settles it), wrapped in the stub prelude. A unit that still does not
+    /// parse is an error, not an empty (clean-looking) result.
+    func compilerUnit(_ unit: SourceUnit, prelude: StubPrelude) async throws -> (unit: SourceUnit, wrapped: WrappedUnit) {
+        var unit = unit
+        if !unit.isCPlusPlus && unit.text.contains("::") { unit.isCPlusPlus = true }
+        let wrapped = await prelude.wrap(unit)
+        if let first = wrapped.remainingErrors.first {
+            throw ExternalToolError(tool: name, unit: unit.name, reason: "does not parse with the stub prelude: \(first)")
+        }
+        return (unit, wrapped)
+    }
+
     /// A ``Finding`` for one raw tool result, or `nil` when the table says it is not a security finding.
     func normalized(ruleID: String, message: String, nativeCWE: String?, nativeSeverity: String?,
                     span: SourceSpan, severityOverride: Severity? = nil) -> Finding? {

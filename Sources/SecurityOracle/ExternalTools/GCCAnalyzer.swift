@@ -27,13 +27,7 @@ public struct GCCAnalyzer: ExternalAnalyzer {
 
     public func analyze(_ unit: SourceUnit) async throws -> [Finding] {
         let exe = try requireExecutable(for: unit)
-        var unit = unit
-        // Dataset labels say C for many C++ methods; `::` settles it.
-        if !unit.isCPlusPlus && unit.text.contains("::") { unit.isCPlusPlus = true }
-        let wrapped = await prelude.wrap(unit)
-        if let first = wrapped.remainingErrors.first {
-            throw ExternalToolError(tool: name, unit: unit.name, reason: "does not parse with the stub prelude: \(first)")
-        }
+        let (unit, wrapped) = try await compilerUnit(unit, prelude: prelude)
         let source = SourceText(unit.text)
         return try await withUnitFile(wrapped.text, cplusplus: unit.isCPlusPlus) { dir, file in
             let out = try await ToolProcess.run(exe, Self.flags(cplusplus: unit.isCPlusPlus) + [file], in: dir, timeout: timeout)
