@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -85,7 +86,11 @@ let package = Package(
         .testTarget(name: "RewardsTests", dependencies: ["Rewards"]),
 
         // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
-        .target(name: "Trainer", dependencies: ["LM", "Tensor", "Rewards"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // Recipes are YAML (Yams); metrics are JSONL with SVG curves.
+        .target(
+            name: "Trainer", dependencies: ["LM", "Tensor", "Rewards", .product(name: "Yams", package: "Yams")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // MARK: - Vul2Safe: teacher self-reflection + objective gates + implicit prompts → PrimeVul+ records.
@@ -135,6 +140,7 @@ let package = Package(
                 "Vul2Safe",
                 "LM",
                 "SRCodeServer",
+                "Trainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

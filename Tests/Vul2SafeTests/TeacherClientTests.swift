@@ -51,8 +51,10 @@ import Vul2SafeTesting
         let teacher = try OpenAITeacher(settings: settings(server, stream: fault == "cut", timeout: timeout), meter: meter)
         let reply = try await ask(teacher)
         #expect(reply.content == "recovered")
-        #expect(server.requestCount == 3)
-        #expect(await meter.snapshot().retries == 2)
+        // Two faults, then the healthy reply. Under heavy load a healthy attempt can still be lost
+        // (CI once saw a fourth request), so assert the invariant: every request but the last was retried.
+        #expect(server.requestCount >= 3)
+        #expect(await meter.snapshot().retries == server.requestCount - 1)
     }
 
     @Test func givesUpWithReasonAfterBoundedRetries() async throws {

@@ -1,0 +1,115 @@
+// Recipe: one YAML file names the model, the data, the SFT and RL hyper-parameters, the reward weights and the seed.
+import Foundation
+import LM
+import Rewards
+import Yams
+
+/// Everything one training run needs, read from YAML (snake_case keys; every section optional).
+///
+/// ```yaml
+/// model: qwen2.5-coder-0.5b        # alias, GGUF file, or HF directory
+/// output: runs/srcode-token        # checkpoints, metrics.jsonl, metrics.svg, final adapter
+/// seed: 1
+/// init: runs/sft/final.safetensors # optional: start from an earlier run's weights (e.g. SFT → PPO)
+/// lora: {rank: 16, alpha: 32, targets: [q_proj, k_proj, v_proj, o_proj]}
+/// data: {train: out/primevul_plus.jsonl, split: train, valid_split: valid}
+/// sft: {steps: 200, learning_rate: 2.0e-4}
+/// ppo: {algorithm: ppo, kl_beta: 0.05}
+/// rollout: {steps: 20, prompts_per_step: 4, samples_per_prompt: 2, max_new_tokens: 256}
+/// reward: {level: token}
+/// ```
+public struct Recipe: Codable, Sendable {
+    /// Model alias (`qwen2.5-coder-0.5b`), GGUF path or HF safetensors directory.
+    public var model: String
+    /// Run directory.
+    public var output: String
+    public var seed: UInt64 = 0
+    /// Weights (a checkpoint or exported adapter) to start from, e.g. the SFT run's for PPO.
+    public var initFrom: String?
+    /// Nil: full fine-tuning.
+    public var lora: LoRAConfig?
+    public var data: DataSection
+    public var sft = SFTConfig()
+    public var ppo = PPOConfig()
+    public var rollout = RolloutConfig()
+    public var reward = RewardConfig()
+
+    /// Where the training examples come from.
+    public struct DataSection: Codable, Sendable, Equatable {
+        /// PrimeVul+ JSONL (`primevul_plus.jsonl` from `srcode vul2safe build`).
+        public var train: String
+        /// Records whose `split` equals this train; others are ignored (held-out splits never reach a step).
+        public var split = "train"
+        /// Split used for the SFT eval loss.
+        public var validSplit = "valid"
+        /// At most this many records (nil: all).
+        public var limit: Int?
+
+        enum CodingKeys: String, CodingKey { case train, split, validSplit = "valid_split", limit }
+
+        public init(train: String) { self.train = train }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            train = try c.decode(String.self, forKey: .train)
+            split = try c.decodeIfPresent(String.self, forKey: .split) ?? "train"
+            validSplit = try c.decodeIfPresent(String.self, forKey: .validSplit) ?? "valid"
+            limit = try c.decodeIfPresent(Int.self, forKey: .limit)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, output, seed, initFrom = "init", lora, data, sft, ppo, rollout, reward
+    }
+
+    public init(model: String, output: String, data: DataSection) {
+        self.model = model
+        self.output = output
+        self.data = data
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        output = try c.decode(String.self, forKey: .output)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
+        initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
+        lora = try c.decodeIfPresent(LoRAConfig.self, forKey: .lora)
+        data = try c.decode(DataSection.self, forKey: .data)
+        sft = try c.decodeIfPresent(SFTConfig.self, forKey: .sft) ?? SFTConfig()
+        ppo = try c.decodeIfPresent(PPOConfig.self, forKey: .ppo) ?? PPOConfig()
+        rollout = try c.decodeIfPresent(RolloutConfig.self, forKey: .rollout) ?? RolloutConfig()
+        reward = try c.decodeIfPresent(RewardConfig.self, forKey: .reward) ?? RewardConfig()
+    }
+
+    /// Reads a recipe; relative paths inside it stay relative to the working directory.
+    /// Errors name the file, and Yams' line/column or the key path that failed.
+    public static func load(path: String) throws -> Recipe {
+        guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw RecipeError(file: path, reason: "cannot read the file")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String = "<recipe>") throws -> Recipe {
+        do {
+            return try YAMLDecoder().decode(Recipe.self, from: text)
+        } catch let e as YamlError {
+            throw RecipeError(file: file, reason: "\(e)")
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw RecipeError(file: file, reason: "missing key '\(path(ctx.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx),
+                let DecodingError.dataCorrupted(ctx) {
+            throw RecipeError(file: file, reason: "at '\(path(ctx.codingPath))': \(ctx.debugDescription)")
+        }
+    }
+
+    static func path(_ keys: [CodingKey]) -> String { keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+}
+
+/// A recipe that cannot be used, with the file and the reason.
+public struct RecipeError: Error, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): \(reason)" }
+}
