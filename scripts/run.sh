@@ -5,8 +5,7 @@
 # Training and evaluation (issue 7) will extend this same script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-swift build -c release
+scripts/setup.sh   # also builds .build/release/srcode
 SRCODE=.build/release/srcode
 DATA=${SRCODE_DATA:-../shared/data}
 OUT=${SRCODE_OUT:-runs/main}

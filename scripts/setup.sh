@@ -73,7 +73,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: pip installing ${need[*]}"
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
-swift build -c release --product srcode
+# SRCODE_BUILD_FLAGS: extra `swift build` flags; scripts/test.sh passes its test-build flags so this
+# build is the one the tests reuse (see there).
+# shellcheck disable=SC2086
+swift build -c release --product srcode ${SRCODE_BUILD_FLAGS:-}
 .build/release/srcode model pull smollm2 >/dev/null
 .build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
 

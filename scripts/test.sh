@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # The test command: set up a fresh machine, then build and run the whole suite in release mode
-# (the numeric tests need optimized code; one configuration also means one build).
+# (the numeric tests need optimized code).
+#
+# One build serves both set-up and tests: `swift test` compiles every module with testability, and a
+# plain `swift build` does not, so the two would each compile the whole package (and its HTTP stack)
+# from scratch. Set-up therefore builds `srcode` with the same flag the test build uses, and the tests
+# run from that build (`--skip-build`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export SRCODE_BUILD_FLAGS="-Xswiftc -enable-testing"
 scripts/setup.sh
-swift build -c release
-swift test -c release "$@"
+# shellcheck disable=SC2086
+swift build -c release --build-tests $SRCODE_BUILD_FLAGS
+swift test -c release --skip-build "$@"

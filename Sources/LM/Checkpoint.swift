@@ -5,7 +5,8 @@ import Tensor
 /// Everything needed to continue a run as if it had never stopped.
 ///
 /// Layout: parameters under their model names; moments as `optimizer.m.<name>` / `optimizer.v.<name>`;
-/// `__metadata__` holds `step`, `optimizer_step`, `rng` (four hex words), `lr` settings and the config JSON.
+/// `__metadata__` holds `step`, `optimizer_step`, `rng` (four hex words), `lr` settings, the config JSON and,
+/// for LoRA runs, the adapter settings (`lora`).
 public enum Checkpoint {
     public static func save(model: LlamaModel, optimizer: AdamW, step: Int, rng: SeededRNG, to url: URL) throws {
         var tensors: [(name: String, shape: [Int], data: UnsafePointer<Float>)] = model.parameters().map {
@@ -17,11 +18,13 @@ public enum Checkpoint {
         }
         let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
         let optimizerConfig = String(decoding: try JSONEncoder().encode(optimizer.config), as: UTF8.self)
-        let metadata = [
+        var metadata = [
             "format": "srcode-checkpoint-1", "step": String(step), "optimizer_step": String(optimizer.stepCount),
             "rng": rng.stateArray.map { String($0, radix: 16) }.joined(separator: ","),
             "config": config, "optimizer": optimizerConfig,
         ]
+        // The adapter's scale (α/r) is not in its tensors; generation needs it to merge the adapter.
+        if let lora = model.lora { metadata["lora"] = String(decoding: try JSONEncoder().encode(lora), as: UTF8.self) }
         try SafeTensors.write(tensors, metadata: metadata, to: url)
     }
 

@@ -52,6 +52,14 @@ public final class Generator: @unchecked Sendable {
         stopTokens = stops
     }
 
+    /// Model, tokenizer and chat format from a GGUF file or an HF directory, with a training checkpoint
+    /// (`adapter`: LoRA tensors, or full weights) applied on top when given.
+    public static func load(path: String, adapter: String?) throws -> Generator {
+        let base = try load(path: path)
+        guard let adapter else { return base }
+        return Generator(model: try base.model.adapted(checkpoint: adapter), tokenizer: base.tokenizer, chat: base.chat)
+    }
+
     /// Model, tokenizer and chat format from a GGUF file, or an HF directory (`tokenizer.json` beside the weights).
     public static func load(path: String) throws -> Generator {
         if isGGUF(path) {

@@ -84,6 +84,23 @@ public final class LlamaModel {
         for t in valueHead.tensors { t.requiresGrad = true }
     }
 
+    /// ``addLoRA(_:rng:)`` with adapter weights drawn from `seed` (for callers that hold no RNG).
+    public func addLoRA(_ config: LoRAConfig, seed: UInt64) throws {
+        var rng = SeededRNG(seed: seed)
+        try addLoRA(config, rng: &rng)
+    }
+
+    /// Runs `body` with every LoRA adapter switched off: the model is then exactly its frozen base.
+    ///
+    /// Why: with LoRA, PPO's reference policy is the base model, so the KL term needs no second copy of
+    /// the weights (half a gigabyte of F32 per 135M parameters), only a second forward pass.
+    public func withoutAdapters<T>(_ body: () throws -> T) rethrows -> T {
+        let all = layers.flatMap { $0.projections.map(\.1) }
+        for p in all { p.adapterEnabled = false }
+        defer { for p in all { p.adapterEnabled = true } }
+        return try body()
+    }
+
     /// The LM head weight (V, C): the embedding table when tied.
     public var head: Tensor { lmHead ?? embedTokens }
 

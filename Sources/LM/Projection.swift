@@ -25,6 +25,8 @@ public final class Projection {
     public private(set) var loraA: Tensor?
     public private(set) var loraB: Tensor?
     public private(set) var loraScale: Float = 0
+    /// Off: the projection computes its base weight only (the frozen reference policy of a LoRA run).
+    var adapterEnabled = true
 
     init(_ prefix: String, out: Int, in inFeatures: Int, bias hasBias: Bool, rng: inout SeededRNG) {
         weight = Tensor.randn([out, inFeatures], std: 0.02, rng: &rng, requiresGrad: true, name: prefix + ".weight")
@@ -44,7 +46,7 @@ public final class Projection {
     /// x (…, in) → (…, out)
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         let y = try linear(x, weight, bias)
-        guard let a = loraA, let b = loraB else { return y }
+        guard adapterEnabled, let a = loraA, let b = loraB else { return y }
         return try add(y, scale(linear(linear(x, a), b), loraScale))
     }
 

@@ -41,6 +41,17 @@ public final class MetricsLog {
         try handle.synchronize()
     }
 
+    /// Appends one JSON object (JSON values only: strings, numbers, booleans, NSNull, arrays, dictionaries)
+    /// tagged with `step`.
+    public func appendObject(step: Int, _ object: [String: Any]) throws {
+        var o = object.mapValues { v -> Any in (v as? Double).map { $0.isFinite ? $0 as Any : NSNull() } ?? v }
+        o["step"] = step
+        var line = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+        line.append(UInt8(ascii: "\n"))
+        try handle.write(contentsOf: line)
+        try handle.synchronize()
+    }
+
     /// Every logged row, in order (for plots and reports).
     public static func read(_ url: URL) -> [(step: Int, values: [String: Double])] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [] }

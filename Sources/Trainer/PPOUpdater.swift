@@ -24,11 +24,22 @@ public struct PPOStats: Codable, Sendable {
 public final class PPOUpdater {
     public let model: LlamaModel
     /// The frozen reference policy for the KL penalty; `nil` disables the penalty.
-    public let reference: LlamaModel?
+    public let reference: Reference?
+    /// Where the reference log-probs come from.
+    public enum Reference {
+        /// A separate frozen model.
+        case model(LlamaModel)
+        /// The policy itself with its LoRA adapters switched off (its base weights are frozen).
+        case adapterFreeBase
+    }
     public let optimizer: AdamW
     public var config: PPOConfig
 
-    public init(model: LlamaModel, reference: LlamaModel?, config: PPOConfig) {
+    public convenience init(model: LlamaModel, reference: LlamaModel?, config: PPOConfig) {
+        self.init(model: model, reference: reference.map { .model($0) }, config: config)
+    }
+
+    public init(model: LlamaModel, reference: Reference?, config: PPOConfig) {
         self.model = model
         self.reference = reference
         self.config = config
@@ -48,9 +59,16 @@ public final class PPOUpdater {
                 let lp = try model.tokenLogProbs(hidden: h, targets: packed.targets).values
                 let v = config.algorithm == .ppo ? try model.values(hidden: h).values : [Float](repeating: 0, count: lp.count)
                 var ref = lp
-                if let reference {
-                    let hr = try reference.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-                    ref = try reference.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                switch reference {
+                case .model(let r)?:
+                    let hr = try r.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+                    ref = try r.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                case .adapterFreeBase?:
+                    ref = try model.withoutAdapters {
+                        let hr = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+                        return try model.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                    }
+                case nil: break
                 }
                 return (packed.gather(lp), packed.gather(v), packed.gather(ref))
             }

@@ -44,8 +44,10 @@ public struct Recipe: Codable, Sendable {
         public var validSplit = "valid"
         /// At most this many records (nil: all).
         public var limit: Int?
+        /// Record languages to keep: the oracle and the compile gate judge C and C++.
+        public var languages = ["c", "cpp"]
 
-        enum CodingKeys: String, CodingKey { case train, split, validSplit = "valid_split", limit }
+        enum CodingKeys: String, CodingKey { case train, split, validSplit = "valid_split", limit, languages }
 
         public init(train: String) { self.train = train }
 
@@ -55,6 +57,7 @@ public struct Recipe: Codable, Sendable {
             split = try c.decodeIfPresent(String.self, forKey: .split) ?? "train"
             validSplit = try c.decodeIfPresent(String.self, forKey: .validSplit) ?? "valid"
             limit = try c.decodeIfPresent(Int.self, forKey: .limit)
+            languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? ["c", "cpp"]
         }
     }
 

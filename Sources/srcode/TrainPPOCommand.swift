@@ -1,6 +1,9 @@
 // `srcode train ppo`: RL with token-level (or instance-level) security rewards, PPO or GRPO.
 import ArgumentParser
 import Foundation
+import LM
+import ModelIO
+import Rewards
 import Trainer
 
 struct TrainPPOCommand: AsyncParsableCommand {
@@ -8,9 +11,36 @@ struct TrainPPOCommand: AsyncParsableCommand {
         commandName: "ppo", abstract: "PPO/GRPO with security rewards (resumable: rerun the same command to continue).")
 
     @Option(help: "Recipe YAML (model, init, data, lora, ppo, rollout, reward, seed, output).") var config: String
+    @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
+    @Option(help: "Matmul threads.") var threads: Int = 2
 
     func run() async throws {
         let recipe = try Recipe.load(path: config)
-        throw ValidationError("train ppo is not wired yet (recipe \(recipe.output))")
+        QuantizedMatrix.threads = max(1, threads)
+        let path = try await resolveModel(recipe.model)
+        guard let lora = recipe.lora else {
+            throw ValidationError("\(config): train ppo needs a `lora:` section (the reference policy is the adapter-free model)")
+        }
+        // The decoder and the policy both start from the model plus the earlier stage (e.g. SFT), folded in.
+        let generator = try Generator.load(path: path, adapter: recipe.initFrom)
+        let policy = try LlamaModel.load(path: path, seed: recipe.seed)
+        if let initFrom = recipe.initFrom { try policy.fold(checkpoint: initFrom) }
+        try policy.addLoRA(lora, seed: recipe.seed)
+        let records = try PromptRecord.load(path: recipe.data.train, split: recipe.data.split, languages: recipe.data.languages,
+                                            limit: recipe.data.limit, strict: strict) { printError("skip \($0)") }
+        let sampler = RolloutSampler(base: generator, composer: RewardComposer(config: recipe.reward))
+        let trainer = try RLTrainer(recipe: recipe, policy: policy, sampler: sampler, records: records)
+        printError("train ppo: \(recipe.ppo.algorithm.rawValue), reward level \(recipe.reward.level.rawValue), "
+            + "\(records.count) records, \(trainer.items.count) prompts; output \(recipe.output)")
+        var bar = ProgressBar(total: recipe.rollout.steps)
+        trainer.onStep = { step, m in
+            bar.update(step, String(format: "reward %.3f  vuln %.2f  compile %.2f  kl %.4f",
+                                    m["reward_mean"] ?? 0, m["vulnerability_rate"] ?? 0, m["compile_rate"] ?? 0, m["kl"] ?? 0))
+        }
+        try await trainer.run()
+        bar.finish()
+        let adapter = URL(fileURLWithPath: recipe.output).appendingPathComponent("adapter.safetensors")
+        try policy.exportAdapter(stackingOn: recipe.initFrom, to: adapter)
+        print("train ppo: done; adapter for generation and eval: \(adapter.path)")
     }
 }

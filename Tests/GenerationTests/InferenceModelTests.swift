@@ -13,7 +13,8 @@ enum TinyGen {
     }
 
     /// A random training model and its inference twin sharing the same F32 weights.
-    static func pair(qwen: Bool, seed: UInt64 = 3) throws -> (LlamaModel, InferenceModel) {
+    /// `adjacent`: store Q/K rows permuted and rotate adjacent pairs, as a GGUF `llama` file is decoded.
+    static func pair(qwen: Bool, seed: UInt64 = 3, adjacent: Bool = false) throws -> (LlamaModel, InferenceModel) {
         var rng = SeededRNG(seed: seed)
         let m = try LlamaModel(config: config(qwen: qwen), rng: &rng)
         if qwen {  // non-zero biases so the bias path is exercised
@@ -22,7 +23,11 @@ enum TinyGen {
         var weights: [String: (shape: [Int], values: [Float])] = [:]
         for (n, t) in m.parameters() where !n.hasPrefix("value_head") {
             let c = n.hasPrefix("model.") ? String(n.dropFirst(6)) : n
-            weights[c] = (t.shape, Array(UnsafeBufferPointer(start: t.data, count: t.count)))
+            var v = Array(UnsafeBufferPointer(start: t.data, count: t.count))
+            if adjacent, c.hasSuffix("q_proj.weight") || c.hasSuffix("k_proj.weight") {
+                v = permuteQK(v, rows: t.shape[0], columns: t.shape[1], heads: c.contains("q_proj") ? 4 : 2)
+            }
+            weights[c] = (t.shape, v)
         }
         let src = InferenceModel.WeightSource(
             matrix: { name, r, c in
@@ -30,7 +35,7 @@ enum TinyGen {
             },
             vector: { name, _ in weights[name]!.values }, has: { weights[$0] != nil })
         let inf = try InferenceModel.build(config: config(qwen: qwen), architecture: qwen ? "qwen2" : "llama",
-                                           ropeAdjacent: false, source: src, owner: NSObject())
+                                           ropeAdjacent: adjacent, source: src, owner: NSObject())
         return (m, inf)
     }
 

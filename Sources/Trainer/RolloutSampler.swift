@@ -1,0 +1,83 @@
+// RolloutSampler: samples responses from the current policy through the fast decoder, then scores them.
+import Foundation
+import LM
+import ModelIO
+import Rewards
+
+/// One sampled response, decoded and rewarded.
+public struct ScoredSample: Sendable {
+    public var recordID: String
+    public var prompt: String
+    public var rollout: Rollout
+    public var text: String
+    public var reward: TokenRewards
+}
+
+/// Rollout + reward for one RL step.
+///
+/// The policy is a ``LlamaModel`` under training; sampling goes through the quantized
+/// ``InferenceModel`` of the same base file with the policy's LoRA merged in
+/// (``InferenceModel/adapted(from:)``), rebuilt once per step, so rollouts cost little more than
+/// plain quantized decoding. Log-probs for PPO are recomputed by the training forward (``PPOUpdater/score(_:)``).
+public struct RolloutSampler {
+    public let base: InferenceModel
+    public let tokenizer: Tokenizer
+    public let chat: ChatPrompt
+    public let stopTokens: Set<Int32>
+    public var composer: RewardComposer
+
+    public init(base: Generator, composer: RewardComposer) {
+        self.base = base.model
+        tokenizer = base.tokenizer
+        chat = base.chat
+        stopTokens = base.stopTokens
+        self.composer = composer
+    }
+
+    /// Prompt token ids for an implicit prompt (one user turn, then the assistant header).
+    public func promptTokens(_ prompt: String) -> [Int32] {
+        tokenizer.encode(chat.render([(role: "user", content: prompt)])).map(Int32.init)
+    }
+
+    /// `samples` responses for each (record, prompt) item, consecutive per item (GRPO groups), scored.
+    /// Sequence i samples from stream `seed + i`, so a step is reproducible from its seed.
+    public func sample(policy: LlamaModel, items: [(record: PromptRecord, prompt: String)], samples: Int,
+                       config: RolloutConfig, seed: UInt64, groupOffset: Int = 0) async throws -> [ScoredSample] {
+        let decoder = Generator(model: try base.adapted(from: policy), tokenizer: tokenizer, chat: chat)
+        decoder.stopTokens = stopTokens
+        var prompts: [[Int32]] = [], owners: [Int] = []
+        for (i, item) in items.enumerated() {
+            let p = promptTokens(item.prompt)
+            for _ in 0..<samples { prompts.append(p); owners.append(i) }
+        }
+        let params = SamplingParams(temperature: config.temperature, topP: config.topP, maxTokens: config.maxNewTokens, seed: seed)
+        let results = try decoder.generate(prompts: prompts, params: params)
+        // Rewards: the oracle and the compile gate per response, two at a time (the machine's cores).
+        let bytes: [[[UInt8]]] = results.map { r in
+            r.tokens.map { stopTokens.contains($0) ? [] : tokenizer.decodeBytes([Int($0)]) }
+        }
+        let composer = self.composer
+        let refs = owners.map { items[$0].record.reference }
+        var rewards = [TokenRewards?](repeating: nil, count: results.count)
+        try await withThrowingTaskGroup(of: (Int, TokenRewards).self) { group in
+            var next = 0
+            func launch() {
+                let i = next, b = bytes[i], ref = refs[i]
+                group.addTask { (i, await composer.compose(tokenBytes: b, reference: ref)) }
+                next += 1
+            }
+            for _ in 0..<min(2, results.count) { launch() }
+            while let (i, r) = try await group.next() {
+                rewards[i] = r
+                if next < results.count { launch() }
+            }
+        }
+        return results.indices.map { i in
+            let item = items[owners[i]]
+            return ScoredSample(recordID: item.record.id, prompt: item.prompt,
+                                rollout: Rollout(promptTokens: prompts[i], responseTokens: results[i].tokens,
+                                                 rewards: rewards[i]!.perToken, group: groupOffset + owners[i]),
+                                text: results[i].text, reward: rewards[i]!)
+        }
+    }
+}

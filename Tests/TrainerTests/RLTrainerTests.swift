@@ -1,0 +1,158 @@
+// The whole RL loop on a tiny random model: rollouts from the merged decoder, rewards, update, resume.
+import Foundation
+import Testing
+@testable import LM
+@testable import ModelIO
+import Rewards
+import SRCodeData
+import Tensor
+@testable import Trainer
+
+/// A byte-level tokenizer (256 byte tokens + the ChatML markers) and a tiny model over it.
+enum TinyRL {
+    static func tokenizer() throws -> Tokenizer {
+        var vocab: [String: Int] = [:]
+        for b in 0..<256 { vocab[ByteLevel.encode([UInt8(b)])] = b }
+        let json: [String: Any] = [
+            "model": ["type": "BPE", "vocab": vocab, "merges": [String]()],
+            "added_tokens": [["id": 256, "content": "<|im_start|>", "special": true],
+                             ["id": 257, "content": "<|im_end|>", "special": true]],
+            "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": false],
+        ]
+        return try Tokenizer(tokenizerJSONData: JSONSerialization.data(withJSONObject: json))
+    }
+
+    static let config = LlamaConfig(modelType: "qwen2", hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2,
+                                    numKeyValueHeads: 1, intermediateSize: 32, vocabSize: 258, tieWordEmbeddings: true,
+                                    attentionBias: true)
+
+    /// The policy (fresh LoRA) and the quantized-decoder twin of its base, from one seed.
+    static func models(seed: UInt64, lora: LoRAConfig) throws -> (LlamaModel, Generator) {
+        var rng = SeededRNG(seed: seed)
+        let m = try LlamaModel(config: config, rng: &rng)
+        var weights: [String: [Float]] = [:]
+        for (n, t) in m.parameters() { weights[n.hasPrefix("model.") ? String(n.dropFirst(6)) : n] = Array(UnsafeBufferPointer(start: t.data, count: t.count)) }
+        let src = InferenceModel.WeightSource(
+            matrix: { name, r, c in try QuantizedMatrix(type: .f32, rows: r, columns: c, blocks: weights[name]!.withUnsafeBytes { Array($0) }) },
+            vector: { name, _ in weights[name]! }, has: { weights[$0] != nil })
+        let inf = try InferenceModel.build(config: config, architecture: "qwen2", ropeAdjacent: false, source: src, owner: NSObject())
+        try m.addLoRA(lora, rng: &rng)
+        return (m, Generator(model: inf, tokenizer: try tokenizer()))
+    }
+
+    static func record() -> PromptRecord {
+        let vulnerable = "void f(char *s) { char b[8]; strcpy(b, s); }\n"
+        let secure = "void f(char *s) { char b[8]; snprintf(b, sizeof b, \"%s\", s); }\n"
+        return PromptRecord(id: "r1", split: "train", language: "c", prompts: ["Copy the name.", "Store s."],
+                            reference: RewardReference(cwes: ["CWE-120"], secureCode: secure, vulnerableCode: vulnerable,
+                                                       secureSpans: [CharSpan(start: 29, end: 61)], vulnerableSpans: [CharSpan(start: 29, end: 42)]))
+    }
+
+    static func recipe(output: String, steps: Int) -> Recipe {
+        var r = Recipe(model: "tiny", output: output, data: .init(train: "unused.jsonl"))
+        r.seed = 3
+        r.lora = LoRAConfig(rank: 2, alpha: 4, targets: ["q_proj", "v_proj"])
+        r.rollout.steps = steps
+        r.rollout.promptsPerStep = 2
+        r.rollout.samplesPerPrompt = 2
+        r.rollout.maxNewTokens = 12
+        r.ppo.miniBatchSize = 2
+        r.ppo.learningRate = 1e-2
+        r.reward.checkCompile = false
+        return r
+    }
+
+    static func trainer(output: String, steps: Int) throws -> RLTrainer {
+        let recipe = recipe(output: output, steps: steps)
+        let (policy, gen) = try models(seed: 1, lora: recipe.lora!)
+        let sampler = RolloutSampler(base: gen, composer: RewardComposer(config: recipe.reward, compile: { _ in true }))
+        return try RLTrainer(recipe: recipe, policy: policy, sampler: sampler, records: [record()])
+    }
+}
+
+@Suite(.serialized) struct RLTrainerTests {
+    func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("rl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// metrics.jsonl without the wall-clock fields.
+    func metrics(_ dir: URL) -> [[String: Double]] {
+        MetricsLog.read(dir.appendingPathComponent("metrics.jsonl")).map { row in
+            row.values.filter { !$0.key.hasSuffix("_seconds") }.merging(["step": Double(row.step)]) { a, _ in a }
+        }
+    }
+
+    @Test func stepsProduceMetricsAndMoveThePolicy() async throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try TinyRL.trainer(output: dir.path, steps: 2)
+        let before = t.policy.trainableParameters().map { Array(UnsafeBufferPointer(start: $0.tensor.data, count: $0.tensor.count)) }
+        try await t.run()
+        let after = t.policy.trainableParameters().map { Array(UnsafeBufferPointer(start: $0.tensor.data, count: $0.tensor.count)) }
+        #expect(before != after)
+        let m = metrics(dir)
+        #expect(m.map { $0["step"] } == [1, 2])
+        for key in ["reward_mean", "kl", "clip_fraction", "value_loss", "entropy", "vulnerability_rate", "compile_rate"] {
+            #expect(m[0][key] != nil, "missing \(key)")
+        }
+        // Four rollouts per step (2 prompts × 2 samples), each logged with its text.
+        #expect(MetricsLog.read(dir.appendingPathComponent("rollouts.jsonl")).count == 8)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("final.safetensors").path))
+    }
+
+    @Test func resumeIsBitExact() async throws {
+        let straight = try tempDir(), resumed = try tempDir()
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
+        try await TinyRL.trainer(output: straight.path, steps: 3).run()
+        // Stop after step 1, then a fresh process (fresh models from the recipe) continues to step 3.
+        try await TinyRL.trainer(output: resumed.path, steps: 1).run()
+        // A step whose lines were logged but whose checkpoint was lost: the resumed run must drop them.
+        try Data("{\"step\":2,\"reward_mean\":99}\n".utf8).append(to: resumed.appendingPathComponent("metrics.jsonl"))
+        let again = try TinyRL.trainer(output: resumed.path, steps: 3)
+        try await again.run()
+        #expect(again.step == 3)
+        #expect(metrics(straight) == metrics(resumed))
+        let a = try SafeTensors.read(straight.appendingPathComponent("checkpoint.safetensors")).tensors
+        let b = try SafeTensors.read(resumed.appendingPathComponent("checkpoint.safetensors")).tensors
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for k in a.keys { #expect(a[k]!.data == b[k]!.data, "\(k) differs") }
+    }
+
+    @Test func adapterExportStacksTheEarlierStage() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Stage 1 (think SFT): a trained LoRA, saved as a checkpoint.
+        let (sft, gen) = try TinyRL.models(seed: 1, lora: LoRAConfig(rank: 2, alpha: 4, targets: ["q_proj", "o_proj"]))
+        var rng = SeededRNG(seed: 9)
+        for (_, t) in sft.trainableParameters() { for i in 0..<t.count { t.data[i] += 0.1 * rng.normal() } }
+        let sftFile = dir.appendingPathComponent("sft.safetensors")
+        try Checkpoint.save(model: sft, optimizer: AdamW(parameters: sft.trainableParameters()), step: 1, rng: rng, to: sftFile)
+        // Stage 2 (think PPO): the base with stage 1 folded in, a fresh adapter on other projections, trained.
+        let (ppo, _) = try TinyRL.models(seed: 1, lora: LoRAConfig(rank: 2, alpha: 2, targets: ["q_proj", "v_proj"]))
+        try ppo.fold(checkpoint: sftFile.path)
+        for (_, t) in ppo.trainableParameters() { for i in 0..<t.count { t.data[i] += 0.1 * rng.normal() } }
+        // Adapters off = exactly stage 1's model (PPO's reference policy).
+        let tokens: [Int32] = [256, 10, 20, 30, 257]
+        func logits(_ m: LlamaModel) throws -> [Float] { try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)).values } }
+        let sftLogits = try logits(sft), offLogits = try ppo.withoutAdapters { try logits(ppo) }
+        #expect(zip(sftLogits, offLogits).allSatisfy { abs($0 - $1) < 1e-4 })
+        // One exported file reproduces stage 1 + stage 2 in the decoder.
+        let adapter = dir.appendingPathComponent("adapter.safetensors")
+        try ppo.exportAdapter(stackingOn: sftFile.path, to: adapter)
+        let dec = try gen.model.adapted(checkpoint: adapter.path)
+        let got = try dec.forward(tokens: tokens, sequence: 0, cache: dec.makeCache(sequences: 1, capacity: 8))
+        let want = try logits(ppo)
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+}
+
+extension Data {
+    func append(to url: URL) throws {
+        let h = try FileHandle(forWritingTo: url)
+        defer { try? h.close() }
+        try h.seekToEnd()
+        try h.write(contentsOf: self)
+    }
+}
