@@ -88,10 +88,10 @@ let package = Package(
         // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
         // Recipes are YAML (Yams); metrics are JSONL with SVG curves.
         .target(
-            name: "Trainer", dependencies: ["LM", "Tensor", "Rewards", .product(name: "Yams", package: "Yams")],
+            name: "Trainer", dependencies: ["LM", "ModelIO", "Tensor", "Rewards", "SRCodeData", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor", "SRCodeData"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // MARK: - Vul2Safe: teacher self-reflection + objective gates + implicit prompts → PrimeVul+ records.
         .target(
