@@ -18,8 +18,10 @@ struct TrainSFTCommand: AsyncParsableCommand {
         let trainer = try SFTTrainer.load(recipe: recipe, modelPath: modelPath, strict: strict) { printError($0) }
         trainer.showProgress = true
         let s = try trainer.run()
-        print(String(format: "sft: %d steps, %.0f s, %d tokens (%.0f tok/s), loss %@, eval_loss %@ → %@",
-                     s.steps, s.wallSeconds, s.tokensSeen, Double(s.tokensSeen) / max(s.wallSeconds, 1e-9),
+        // tokens_seen counts every logged step; the rate is only meaningful when this process ran them all.
+        let rate = s.resumedFrom == 0 ? String(format: "%.0f tok/s", Double(s.tokensSeen) / max(s.wallSeconds, 1e-9)) : "resumed at step \(s.resumedFrom)"
+        print(String(format: "sft: %d steps, %.0f s, %d tokens (%@), loss %@, eval_loss %@ → %@",
+                     s.steps, s.wallSeconds, s.tokensSeen, rate,
                      s.finalLoss.map { String(format: "%.4f", $0) } ?? "-", s.finalEvalLoss.map { String(format: "%.4f", $0) } ?? "-",
                      trainer.finalURL.path))
     }
