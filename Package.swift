@@ -88,7 +88,7 @@ let package = Package(
         // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
         // Recipes are YAML (Yams); metrics are JSONL with SVG curves.
         .target(
-            name: "Trainer", dependencies: ["LM", "Tensor", "Rewards", "SRCodeData", .product(name: "Yams", package: "Yams")],
+            name: "Trainer", dependencies: ["LM", "ModelIO", "Tensor", "Rewards", "SRCodeData", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

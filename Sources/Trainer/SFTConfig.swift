@@ -11,8 +11,11 @@ public struct SFTConfig: Codable, Sendable, Equatable {
     public var warmupSteps = 10
     public var weightDecay: Float = 0
     public var maxGradNorm: Float = 1
-    /// Prompt + answer tokens; longer examples are cut at the end of the answer.
+    /// Prompt + answer tokens at most (see `drop_long`).
     public var maxLength = 512
+    /// Drop examples longer than `max_length` (true) instead of cutting the answer's end (false):
+    /// a cut answer teaches the model to stop mid-function.
+    public var dropLong = true
     /// SafeCoder: loss weight of answer tokens inside the record's secure spans (1 = plain SFT).
     public var secureWeight: Float = 1
     /// SafeCoder: weight of the unlikelihood term −log(1 − p) on the paired vulnerable code's vulnerable-span tokens (0 = off).
@@ -28,7 +31,7 @@ public struct SFTConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case steps, batchSize = "batch_size", gradAccumulation = "grad_accumulation", learningRate = "learning_rate"
-        case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", maxLength = "max_length"
+        case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", maxLength = "max_length", dropLong = "drop_long"
         case secureWeight = "secure_weight", unlikelihoodWeight = "unlikelihood_weight", evalEvery = "eval_every"
         case evalExamples = "eval_examples", saveEvery = "save_every"
     }
@@ -44,6 +47,7 @@ public struct SFTConfig: Codable, Sendable, Equatable {
         weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
         maxGradNorm = try c.decodeIfPresent(Float.self, forKey: .maxGradNorm) ?? d.maxGradNorm
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? d.maxLength
+        dropLong = try c.decodeIfPresent(Bool.self, forKey: .dropLong) ?? d.dropLong
         secureWeight = try c.decodeIfPresent(Float.self, forKey: .secureWeight) ?? d.secureWeight
         unlikelihoodWeight = try c.decodeIfPresent(Float.self, forKey: .unlikelihoodWeight) ?? d.unlikelihoodWeight
         evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? d.evalEvery

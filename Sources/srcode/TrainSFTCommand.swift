@@ -8,9 +8,21 @@ struct TrainSFTCommand: AsyncParsableCommand {
         commandName: "sft", abstract: "Fine-tune on PrimeVul+ (resumable: rerun the same command to continue).")
 
     @Option(help: "Recipe YAML (model, data, lora, sft, seed, output).") var config: String
+    @Flag(help: "Fail on the first bad JSONL line instead of skipping it.") var strict = false
+    @Option(help: "Matmul threads (OpenBLAS).") var threads: Int?
 
     func run() async throws {
         let recipe = try Recipe.load(path: config)
-        throw ValidationError("train sft is not wired yet (recipe \(recipe.output))")
+        if let threads { setenv("OPENBLAS_NUM_THREADS", String(threads), 1) }
+        let modelPath = try await resolveModel(recipe.model)
+        let trainer = try SFTTrainer.load(recipe: recipe, modelPath: modelPath, strict: strict) { printError($0) }
+        trainer.showProgress = true
+        let s = try trainer.run()
+        // tokens_seen counts every logged step; the rate is only meaningful when this process ran them all.
+        let rate = s.resumedFrom == 0 ? String(format: "%.0f tok/s", Double(s.tokensSeen) / max(s.wallSeconds, 1e-9)) : "resumed at step \(s.resumedFrom)"
+        print(String(format: "sft: %d steps, %.0f s, %d tokens (%@), loss %@, eval_loss %@ → %@",
+                     s.steps, s.wallSeconds, s.tokensSeen, rate,
+                     s.finalLoss.map { String(format: "%.4f", $0) } ?? "-", s.finalEvalLoss.map { String(format: "%.4f", $0) } ?? "-",
+                     trainer.finalURL.path))
     }
 }

@@ -1,0 +1,115 @@
+// SFTRecord: the fields of a PrimeVul+ record that SFT reads, decoded from `primevul_plus.jsonl` with file:line errors.
+import Foundation
+import SRCodeData
+
+/// The slice of a PrimeVul+ record (`primevul-plus/1`, written by Vul2Safe) that supervised
+/// fine-tuning needs. The JSON keys are the record's own; other fields are ignored.
+///
+/// Why not decode `Vul2Safe.PrimeVulPlusRecord` itself: the Trainer would then link the teacher's
+/// HTTP stack. The keys are pinned by a test that writes records the way Vul2Safe does.
+public struct SFTRecord: Decodable, Sendable, Equatable {
+    public struct Prompt: Decodable, Sendable, Equatable {
+        public var text: String
+        public init(text: String) { self.text = text }
+    }
+
+    public var id: String
+    public var language: String?
+    public var status: String?
+    public var split: String
+    public var prompts: [Prompt]
+    public var secureCode: String?
+    public var vulnerableCode: String
+    /// Unicode-scalar `[start, end)` ranges of `secureCode` / `vulnerableCode`.
+    public var secureSpans: [CharSpan]
+    public var vulnerableSpans: [CharSpan]
+    public var confidence: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id, language, status, split, prompts, confidence
+        case secureCode = "secure_code", vulnerableCode = "vulnerable_code"
+        case secureSpans = "secure_spans", vulnerableSpans = "vulnerable_spans"
+    }
+
+    public init(id: String, split: String, prompts: [String], secureCode: String?, vulnerableCode: String,
+                secureSpans: [CharSpan] = [], vulnerableSpans: [CharSpan] = [], language: String? = "c") {
+        self.id = id
+        self.split = split
+        self.prompts = prompts.map(Prompt.init)
+        self.secureCode = secureCode
+        self.vulnerableCode = vulnerableCode
+        self.secureSpans = secureSpans
+        self.vulnerableSpans = vulnerableSpans
+        self.language = language
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        language = try c.decodeIfPresent(String.self, forKey: .language)
+        status = try c.decodeIfPresent(String.self, forKey: .status)
+        split = try c.decode(String.self, forKey: .split)
+        prompts = try c.decodeIfPresent([Prompt].self, forKey: .prompts) ?? []
+        secureCode = try c.decodeIfPresent(String.self, forKey: .secureCode)
+        vulnerableCode = try c.decodeIfPresent(String.self, forKey: .vulnerableCode) ?? ""
+        secureSpans = try c.decodeIfPresent([CharSpan].self, forKey: .secureSpans) ?? []
+        vulnerableSpans = try c.decodeIfPresent([CharSpan].self, forKey: .vulnerableSpans) ?? []
+        confidence = try c.decodeIfPresent(Double.self, forKey: .confidence)
+    }
+
+    /// Usable for SFT: accepted (or status absent), with secure code and at least one prompt.
+    public var usable: Bool {
+        (status ?? "accepted") == "accepted" && !(secureCode ?? "").isEmpty && !prompts.isEmpty
+    }
+
+    /// The fenced-block info string for the record's language (`c`, `cpp`).
+    public var fence: String {
+        switch (language ?? "c").lowercased() { case "cpp", "c++", "cxx": "cpp"; default: "c" }
+    }
+}
+
+/// A line of the JSONL that could not be used.
+public struct SFTDataError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var line: Int
+    public var reason: String
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+extension SFTRecord {
+    /// Reads the records whose `split` is in `splits`. A bad line (not JSON, missing key, wrong type)
+    /// is reported through `skip` and dropped, or thrown when `strict`.
+    public static func read(path: String, splits: Set<String>, strict: Bool = false, limit: Int? = nil,
+                            skip: (SFTDataError) -> Void = { _ in }) throws -> [SFTRecord] {
+        let reader: LineReader
+        do { reader = try LineReader(path: path) } catch {
+            throw SFTDataError(file: path, line: 0, reason: "cannot open: \(error)")
+        }
+        let decoder = JSONDecoder()
+        var out: [SFTRecord] = []
+        while let line = try reader.next() {
+            if let limit, out.count >= limit { break }
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do {
+                if line.tooLong { throw SFTDataError(file: path, line: line.number, reason: "line too long") }
+                let r = try decoder.decode(SFTRecord.self, from: Data(line.bytes))
+                if splits.contains(r.split), r.usable { out.append(r) }
+            } catch {
+                let e = error as? SFTDataError ?? SFTDataError(file: path, line: line.number, reason: describe(error))
+                if strict { throw e }
+                skip(e)
+            }
+        }
+        return out
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let k, _): "missing key '\(k.stringValue)'"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            "at '\(c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "."))': \(c.debugDescription)"
+        case DecodingError.dataCorrupted: "not valid JSON"
+        default: "\(error)"
+        }
+    }
+}

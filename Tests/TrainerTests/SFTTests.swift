@@ -1,0 +1,210 @@
+// SFT on tiny random models: loss masks, SafeCoder span weights, the unlikelihood term, learning, resume, bad lines.
+import Foundation
+import Testing
+import LM
+import SRCodeData
+import Tensor
+@testable import Trainer
+
+// MARK: - Fixtures
+
+/// One token per UTF-8 byte (ids 2…61), so byte offsets are token indices; id 1 ends the turn.
+struct ByteTokenizer: SFTTokenizer {
+    func encodeIDs(_ text: String) -> [Int32] { text.utf8.map { Int32($0 % 60) + 2 } }
+    func byteCount(of id: Int32) -> Int { 1 }
+}
+
+func sftTinyModel(seed: UInt64 = 1) throws -> LlamaModel {
+    var rng = SeededRNG(seed: seed)
+    let config = LlamaConfig(modelType: "qwen2", hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, numKeyValueHeads: 1,
+                             intermediateSize: 32, vocabSize: 64, attentionBias: true)
+    return try LlamaModel(config: config, rng: &rng)
+}
+
+let secureCode = "int f(int n) { // é\n  if (n < 0) return 0;\n  return n;\n}"
+let vulnerableCode = "int f(int n) { // é\n  return n;\n}"
+
+/// A PrimeVul+ line with the keys Vul2Safe writes.
+func recordLine(id: String, split: String, prompts: [String] = ["Write f."]) throws -> String {
+    let guardLine = "if (n < 0) return 0;"
+    let s = secureCode.range(of: guardLine)!
+    let lo = secureCode.unicodeScalars.distance(from: secureCode.unicodeScalars.startIndex, to: s.lowerBound)
+    let v = vulnerableCode.range(of: "return n;")!
+    let vlo = vulnerableCode.unicodeScalars.distance(from: vulnerableCode.unicodeScalars.startIndex, to: v.lowerBound)
+    let o: [String: Any] = [
+        "schema": "primevul-plus/1", "id": id, "source": "test", "commit_group": "g", "language": "c", "status": "accepted",
+        "prompts": prompts.map { ["style": "docstring", "text": $0, "origin": "offline"] },
+        "secure_code": secureCode, "vulnerable_code": vulnerableCode,
+        "secure_spans": [["start": lo, "end": lo + guardLine.unicodeScalars.count]],
+        "vulnerable_spans": [["start": vlo, "end": vlo + 9]],
+        "confidence": 0.9, "split": split, "cwes": ["CWE-787"],
+    ]
+    return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
+}
+
+func tempDir(_ name: String) -> URL {
+    let u = FileManager.default.temporaryDirectory.appendingPathComponent("srcode-sft-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+    try? FileManager.default.removeItem(at: u)
+    try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+    return u
+}
+
+func builder(secureWeight: Float = 1, unlikelihood: Bool = false, maxLength: Int = 512) -> SFTExampleBuilder {
+    SFTExampleBuilder(tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1], maxLength: maxLength,
+                      secureWeight: secureWeight, unlikelihood: unlikelihood)
+}
+
+// MARK: - Masks and weights
+
+@Test func lossMaskCoversExactlyTheAnswerTokens() throws {
+    let r = SFTRecord(id: "a", split: "train", prompts: ["Write f."], secureCode: secureCode, vulnerableCode: vulnerableCode)
+    let ex = try #require(builder().examples(for: r).first)
+    let prompt = ByteTokenizer().encodeIDs(ChatPrompt.chatml.render([(role: "user", content: "Write f.")]))
+    let answer = ByteTokenizer().encodeIDs(SFTExampleBuilder.answer(code: secureCode).text) + [1]
+    #expect(ex.tokens.count == prompt.count + answer.count - 1)
+    let kept = ex.targets.indices.filter { ex.targets[$0] != SFTExample.ignore }
+    #expect(kept == Array((prompt.count - 1)..<ex.tokens.count))
+    #expect(kept.map { ex.targets[$0] } == answer)
+    #expect(kept.allSatisfy { ex.weights[$0] == 1 })
+    #expect(ex.weights.indices.filter { ex.weights[$0] != 0 } == kept)
+    // Truncation keeps the prompt and cuts the answer's end.
+    let short = try #require(builder(maxLength: prompt.count + 4).examples(for: r).first)
+    #expect(short.tokens.count == prompt.count + 3 && short.answerTokens == 4)
+}
+
+@Test func secureSpanWeightsLandOnExactlyTheSpanTokens() throws {
+    let line = try recordLine(id: "a", split: "train")
+    let r = try JSONDecoder().decode(SFTRecord.self, from: Data(line.utf8))
+    let ex = try #require(builder(secureWeight: 3, unlikelihood: true).examples(for: r).first)
+    let promptCount = ByteTokenizer().encodeIDs(ChatPrompt.chatml.render([(role: "user", content: "Write f.")])).count
+    // Byte range of the guard in the answer text ("```c\n" is 5 bytes; "é" is 2 bytes, so bytes ≠ scalars).
+    let answer = SFTExampleBuilder.answer(code: secureCode).text
+    let lo = Array(answer.utf8).count - Array(answer[answer.range(of: "if (n < 0)")!.lowerBound...].utf8).count
+    let span = (promptCount - 1 + lo)..<(promptCount - 1 + lo + "if (n < 0) return 0;".utf8.count)
+    #expect(ex.weights.indices.filter { ex.weights[$0] == 3 } == Array(span))
+    // The unlikelihood row keeps exactly the vulnerable span's targets ("return n;").
+    let u = try #require(ex.unlikely)
+    let vAnswer = SFTExampleBuilder.answer(code: vulnerableCode).text
+    let vlo = Array(vAnswer.utf8).count - Array(vAnswer[vAnswer.range(of: "return n;")!.lowerBound...].utf8).count
+    let kept = u.targets.indices.filter { u.targets[$0] != SFTExample.ignore }
+    #expect(kept == Array((promptCount - 1 + vlo)..<(promptCount - 1 + vlo + 9)))
+}
+
+// MARK: - Unlikelihood
+
+@Test func unlikelihoodMatchesHandValueAndFiniteDifferences() throws {
+    let model = try sftTinyModel(seed: 4)
+    let tokens: [Int32] = [3, 9, 17, 4, 22, 8]
+    let targets: [Int32] = [-100, 17, 4, -100, 8, -100]
+    // Hand value from full softmax probabilities.
+    let probs: [Float] = try withNoGrad {
+        let logits = try model.logits(hidden: model.hiddenStates(tokens: tokens, batch: 1)).values
+        return targets.indices.map { n in
+            guard targets[n] >= 0 else { return 0 }
+            let row = logits[(n * 64)..<((n + 1) * 64)], m = row.max()!
+            return Foundation.exp(row[n * 64 + Int(targets[n])] - m) / row.map { Foundation.exp($0 - m) }.reduce(0, +)
+        }
+    }
+    let kept = targets.indices.filter { targets[$0] >= 0 }
+    let hand = kept.map { -Foundation.log(1 - probs[$0]) }.reduce(0, +) / Float(kept.count)
+    let loss = try model.unlikelihoodLoss(tokens: tokens, targets: targets, batch: 1)
+    #expect(abs(loss.item() - hand) < 1e-4 * max(1, hand))
+    // Gradient wrt a few weights of the final norm and the embedding vs central differences.
+    model.zeroGrad()
+    try loss.backward()
+    for (t, i) in [(model.norm, 3), (model.embedTokens, 17 * 16 + 5), (model.embedTokens, 9 * 16 + 2)] {
+        let g = try #require(t.grad).data[i], h: Float = 1e-2, x = t.data[i]
+        t.data[i] = x + h
+        let up = try withNoGrad { try model.unlikelihoodLoss(tokens: tokens, targets: targets, batch: 1).item() }
+        t.data[i] = x - h
+        let down = try withNoGrad { try model.unlikelihoodLoss(tokens: tokens, targets: targets, batch: 1).item() }
+        t.data[i] = x
+        let fd = (up - down) / (2 * h)
+        #expect(abs(fd - g) < 2e-3 + 0.05 * abs(g), "\(t.name)[\(i)]: finite difference \(fd) vs backward \(g)")
+    }
+}
+
+// MARK: - Training runs
+
+func writeData(_ dir: URL, badLine: Bool = false) throws -> String {
+    var lines = try (0..<4).map { try recordLine(id: "r\($0)", split: "train", prompts: ["Write f.", "Implement f \($0)."]) }
+    lines.append(try recordLine(id: "v0", split: "valid"))
+    lines.append(try recordLine(id: "t0", split: "test"))
+    if badLine { lines.insert("{\"id\": \"broken\", \"split\": ", at: 1) }
+    let path = dir.appendingPathComponent("pv.jsonl").path
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+func tinyRecipe(_ dir: URL, data: String, steps: Int) -> Recipe {
+    var r = Recipe(model: "tiny", output: dir.appendingPathComponent("run").path, data: .init(train: data))
+    r.seed = 7
+    r.sft.steps = steps
+    r.sft.batchSize = 2
+    r.sft.gradAccumulation = 2
+    r.sft.learningRate = 1e-2
+    r.sft.warmupSteps = 2
+    r.sft.evalEvery = 2
+    r.sft.saveEvery = 2
+    r.sft.secureWeight = 2
+    r.sft.unlikelihoodWeight = 0.5
+    return r
+}
+
+func tinyTrainer(_ recipe: Recipe) throws -> SFTTrainer {
+    let ds = try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1])
+    return try SFTTrainer(recipe: recipe, model: sftTinyModel(), dataset: ds)
+}
+
+@Test func sftLowersTheLossOnATinyModel() throws {
+    let dir = tempDir("learn")
+    let trainer = try tinyTrainer(tinyRecipe(dir, data: try writeData(dir), steps: 16))
+    #expect(trainer.dataset.train.count == 8 && trainer.dataset.valid.count == 1)
+    let before = try trainer.evalLoss()
+    try trainer.run()
+    let rows = MetricsLog.read(trainer.metricsURL)
+    #expect(rows.map(\.step) == Array(1...16))
+    let after = try #require(rows.last?.values["eval_loss"])
+    #expect(after < 0.7 * before, "eval loss \(before) → \(after)")
+    #expect(rows.last!.values["loss"]! < rows.first!.values["loss"]!)
+    #expect(rows.allSatisfy { $0.values["unlikelihood"] != nil && $0.values["grad_norm"] != nil })
+    #expect(FileManager.default.fileExists(atPath: trainer.finalURL.path))
+    let run = try JSONSerialization.jsonObject(with: Data(contentsOf: trainer.output.appendingPathComponent("run.json"))) as! [String: Any]
+    #expect(run["steps"] as? Int == 16 && (run["tokens_seen"] as? Int ?? 0) > 0 && run["recipe"] != nil)
+}
+
+@Test func resumeAfterInterruptionIsBitExact() throws {
+    let dir = tempDir("resume")
+    let data = try writeData(dir)
+    let straight = tinyRecipe(dir.appendingPathComponent("a"), data: data, steps: 6)
+    try tinyTrainer(straight).run()
+    let cut = tinyRecipe(dir.appendingPathComponent("b"), data: data, steps: 6)
+    // Stop after step 3: the checkpoint is at step 2, the log already holds step 3 (as after a kill -9).
+    try tinyTrainer(cut).run(stopAfter: 3)
+    let resumed = try tinyTrainer(cut)
+    #expect(resumed.resumedFrom == 2)
+    try resumed.run()
+    let a = try SafeTensors.read(URL(fileURLWithPath: straight.output + "/final.safetensors")).tensors
+    let b = try SafeTensors.read(URL(fileURLWithPath: cut.output + "/final.safetensors")).tensors
+    #expect(a.keys.sorted() == b.keys.sorted())
+    #expect(a.keys.allSatisfy { a[$0]!.data == b[$0]!.data })
+    func stable(_ path: String) -> [String] {
+        MetricsLog.read(URL(fileURLWithPath: path + "/metrics.jsonl")).map { row in
+            "\(row.step) " + row.values.filter { $0.key != "tokens_per_s" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+    }
+    #expect(stable(straight.output) == stable(cut.output))
+    #expect(stable(cut.output).count == 6)
+}
+
+// MARK: - Bad input
+
+@Test func badRecordLineIsSkippedWithFileAndLine() throws {
+    let dir = tempDir("bad")
+    let path = try writeData(dir, badLine: true)
+    var errors: [SFTDataError] = []
+    let records = try SFTRecord.read(path: path, splits: ["train"]) { errors.append($0) }
+    #expect(records.count == 4)
+    #expect(errors.count == 1 && errors[0].line == 2 && errors[0].description.hasPrefix("\(path):2:"))
+    #expect(throws: SFTDataError.self) { try SFTRecord.read(path: path, splits: ["train"], strict: true) }
+}
