@@ -4,12 +4,15 @@ import Tensor
 
 /// Everything needed to continue a run as if it had never stopped.
 ///
-/// Layout: parameters under their model names; moments as `optimizer.m.<name>` / `optimizer.v.<name>`;
+/// Layout: parameters under their model names (for LoRA runs only the trainable ones); moments as `optimizer.m.<name>` / `optimizer.v.<name>`;
 /// `__metadata__` holds `step`, `optimizer_step`, `rng` (four hex words), `lr` settings, the config JSON and,
 /// for LoRA runs, the adapter settings (`lora`).
 public enum Checkpoint {
     public static func save(model: LlamaModel, optimizer: AdamW, step: Int, rng: SeededRNG, to url: URL) throws {
-        var tensors: [(name: String, shape: [Int], data: UnsafePointer<Float>)] = model.parameters().map {
+        // A LoRA run changes only its trainable tensors (adapters, value head); the frozen base is
+        // re-read from the model file on resume, so it is not written (MBs instead of GBs per save).
+        let saved = model.lora == nil ? model.parameters() : model.trainableParameters()
+        var tensors: [(name: String, shape: [Int], data: UnsafePointer<Float>)] = saved.map {
             ($0.name, $0.tensor.shape, UnsafePointer($0.tensor.data))
         }
         for (i, p) in optimizer.parameters.enumerated() {
@@ -37,7 +40,13 @@ public enum Checkpoint {
         }
         let words = (meta["rng"] ?? "").split(separator: ",").compactMap { UInt64($0, radix: 16) }
         guard words.count == 4 else { throw LMError.badCheckpoint(path: url.path, reason: "rng state is not four words") }
-        try model.load(weights: tensors, strict: true)
+        if meta["lora"] != nil {
+            // Adapter checkpoint: every trainable tensor must be there; the frozen base stays as loaded.
+            for (name, _) in model.trainableParameters() where tensors[name] == nil { throw LMError.missingWeight(name: name) }
+            try model.load(weights: tensors, strict: false)
+        } else {
+            try model.load(weights: tensors, strict: true)
+        }
         for (i, p) in optimizer.parameters.enumerated() {
             for (moment, t) in [(optimizer.m[i].name, optimizer.m[i]), (optimizer.v[i].name, optimizer.v[i])] {
                 guard let w = tensors[moment] else { throw LMError.missingWeight(name: moment) }

@@ -17,13 +17,15 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
     public var maxPromptTokens = 384
     /// Checkpoint every this many steps.
     public var saveEvery = 1
+    /// Sequences sampled together (one KV cache, one matmul per weight per step).
+    public var batchSize = 16
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case steps, promptsPerStep = "prompts_per_step", samplesPerPrompt = "samples_per_prompt"
         case maxNewTokens = "max_new_tokens", temperature, topP = "top_p", maxPromptTokens = "max_prompt_tokens"
-        case saveEvery = "save_every"
+        case saveEvery = "save_every", batchSize = "batch_size"
     }
 
     public init(from decoder: Decoder) throws {
@@ -37,5 +39,6 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         topP = try c.decodeIfPresent(Float.self, forKey: .topP) ?? d.topP
         maxPromptTokens = try c.decodeIfPresent(Int.self, forKey: .maxPromptTokens) ?? d.maxPromptTokens
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
     }
 }

@@ -21,8 +21,9 @@ struct TrainPPOCommand: AsyncParsableCommand {
         guard let lora = recipe.lora else {
             throw ValidationError("\(config): train ppo needs a `lora:` section (the reference policy is the adapter-free model)")
         }
-        // The decoder and the policy both start from the model plus the earlier stage (e.g. SFT), folded in.
-        let generator = try Generator.load(path: path, adapter: recipe.initFrom)
+        // Tokenizer, chat format and stop tokens; sampling itself runs on the policy.
+        let generator = try Generator.load(path: path)
+        // The policy starts from the model with the earlier stage (e.g. SFT) folded in, plus a fresh adapter.
         let policy = try LlamaModel.load(path: path, seed: recipe.seed)
         if let initFrom = recipe.initFrom { try policy.fold(checkpoint: initFrom) }
         try policy.addLoRA(lora, seed: recipe.seed)

@@ -1,0 +1,90 @@
+// Batched sampling through the F32 model: left-padded prompts, one KV cache, BLAS matmuls over all rows.
+import Foundation
+import ModelIO
+import Tensor
+
+// Legend: B rows sampled together, L0 longest prompt, S cache capacity, C hidden, V vocab.
+
+extension LlamaModel {
+    /// Samples one continuation per prompt from this (trainable, possibly LoRA-adapted) model.
+    ///
+    /// Why a second generation path beside ``Generator``: the quantized decoder reads each weight
+    /// once per *row* (its kernels gain nothing from batching), while here every step is one F32
+    /// matmul over all B rows, so prefill and batched decode run at BLAS speed. RL rollouts and batch
+    /// evaluation sample many sequences at once and use this; interactive chat and serving use the
+    /// quantized decoder.
+    ///
+    /// Prompts are left-padded to the longest one; padded keys are masked out of attention and each
+    /// row's RoPE positions start at 0 at its first real token, so a row computes exactly what it
+    /// would alone. Sequence i draws from stream `params.seed + i`. Stop strings are not supported
+    /// (stop tokens are).
+    public func generate(prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer? = nil,
+                         batchSize: Int = 16) throws -> [GenerationResult] {
+        try params.validate()
+        var out: [GenerationResult] = []
+        var start = 0
+        while start < prompts.count {
+            let chunk = Array(prompts[start..<min(prompts.count, start + max(batchSize, 1))])
+            out += try generateChunk(chunk, params: params, stopTokens: stopTokens, tokenizer: tokenizer, streamOffset: start)
+            start += chunk.count
+        }
+        return out
+    }
+
+    func generateChunk(_ prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer?,
+                       streamOffset: Int) throws -> [GenerationResult] {
+        let B = prompts.count, V = config.vocabSize, C = config.hiddenSize
+        guard let L0 = prompts.map(\.count).max(), prompts.allSatisfy({ !$0.isEmpty }) else {
+            throw LMError.invalidConfig(field: "prompts", reason: "empty prompt")
+        }
+        let S = min(L0 + params.maxTokens, config.maxPositionEmbeddings)
+        guard L0 < S else { throw LMError.invalidConfig(field: "prompts", reason: "prompt of \(L0) tokens fills the context") }
+        let cache = KVCache(config: config, batch: B, capacity: S)
+        var tokens = [Int32](repeating: 0, count: B * L0), positions = [Int32](repeating: 0, count: B * L0)
+        for (b, p) in prompts.enumerated() {
+            let pad = L0 - p.count
+            for t in 0..<L0 {
+                if t < pad { cache.keyMask[b * S + t] = 0 } else { tokens[b * L0 + t] = p[t - pad]; positions[b * L0 + t] = Int32(t - pad) }
+            }
+        }
+        var samplers = (0..<B).map { Sampler(params: params, stream: streamOffset + $0) }
+        var seen = prompts.map { params.repetitionPenalty != 1 ? Set($0) : [] }
+        var results = prompts.map { GenerationResult(tokens: [], logprobs: [], text: "", finishReason: .length, promptTokens: $0.count) }
+        var done = [Bool](repeating: params.maxTokens == 0, count: B)
+
+        /// Logits (B, V) of the given hidden rows (one per sequence).
+        func logits(_ h: Tensor, rows: [Int]) throws -> [Float] {
+            let last = try Tensor(shape: [B, C], values: rows.flatMap { r in Array(UnsafeBufferPointer(start: h.data + r * C, count: C)) })
+            return try withNoGrad { try linear(last, head).values }
+        }
+        var l = try logits(forwardInference(tokens: tokens, positions: positions, cache: cache), rows: (0..<B).map { $0 * L0 + L0 - 1 })
+        var step = 0
+        while done.contains(false) {
+            var next = [Int32](repeating: 0, count: B)
+            for b in 0..<B where !done[b] {
+                let picked = l.withUnsafeMutableBufferPointer { p in
+                    samplers[b].sample(UnsafeMutableBufferPointer(rebasing: p[b * V..<(b + 1) * V]), seen: seen[b])
+                }
+                results[b].tokens.append(picked.token)
+                results[b].logprobs.append(picked.logprob)
+                if params.repetitionPenalty != 1 { seen[b].insert(picked.token) }
+                next[b] = picked.token
+                if stopTokens.contains(picked.token) {
+                    done[b] = true
+                    results[b].finishReason = .stop
+                } else if results[b].tokens.count >= params.maxTokens || prompts[b].count + results[b].tokens.count >= S {
+                    done[b] = true
+                }
+            }
+            step += 1
+            guard done.contains(false), cache.length < S else { break }
+            // Finished rows keep feeding a pad token; their outputs are never read.
+            let pos = (0..<B).map { Int32(prompts[$0].count + step - 1) }
+            l = try logits(forwardInference(tokens: next, positions: pos, cache: cache), rows: Array(0..<B))
+        }
+        if let tokenizer {
+            for b in 0..<B { results[b].text = tokenizer.decode(results[b].tokens.filter { !stopTokens.contains($0) }.map(Int.init), skipSpecial: true) }
+        }
+        return results
+    }
+}
