@@ -1,13 +1,32 @@
 // BufferPool: recycles Float32 buffers by exact element count so a steady-state training step allocates nothing.
 import Foundation
 
-/// A process-wide free list of raw `Float` buffers keyed by element count.
+/// A process-wide free list of raw `Float` buffers keyed by size class.
 ///
 /// A training step asks for the same buffer sizes in the same order every time, so after the first
 /// step every request is served from the free list: no `malloc`, no page faults, no zero-fill of
 /// fresh pages by the kernel. Buffers come back when their `Storage` is released.
+///
+/// Why size classes and a cap: SFT and RL batches change length every step. Keyed by exact count,
+/// every new length added buffers that no later request fit, and the pool grew until the process
+/// was killed (24 GB after six Qwen SFT steps). Requests are rounded up to one of 8 classes per
+/// power of two (at most 12.5 % slack), so nearby lengths share buffers, and buffers returned while
+/// the pool already holds `capacityBytes` go back to the system.
 public final class BufferPool: @unchecked Sendable {
     public static let shared = BufferPool()
+
+    /// Most bytes kept in the free lists (default 2 GiB; `SRCODE_BUFFER_POOL_MB` overrides).
+    public var capacityBytes: Int = {
+        if let s = ProcessInfo.processInfo.environment["SRCODE_BUFFER_POOL_MB"], let mb = Int(s) { return mb << 20 }
+        return 2 << 30
+    }()
+
+    /// The size class of a request: `count` rounded up to a multiple of 2^(⌊log₂ count⌋ − 3).
+    static func sizeClass(_ count: Int) -> Int {
+        guard count > 16 else { return max(count, 1) }
+        let step = 1 << (Int.bitWidth - count.leadingZeroBitCount - 1 - 3)
+        return (count + step - 1) / step * step
+    }
 
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private let lock = NSLock()
@@ -16,8 +35,9 @@ public final class BufferPool: @unchecked Sendable {
     /// Number of fresh allocations so far: flat across steps once the pool is warm.
     public private(set) var allocations = 0
 
-    /// A buffer of exactly `count` floats, uninitialized.
+    /// A buffer of at least `count` floats (exactly `sizeClass(count)`), uninitialized.
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let count = Self.sizeClass(count)
         lock.lock()
         if var list = free[count], let p = list.popLast() {
             free[count] = list
@@ -33,8 +53,14 @@ public final class BufferPool: @unchecked Sendable {
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
-    func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    func give(_ p: UnsafeMutablePointer<Float>, _ requested: Int) {
+        let count = Self.sizeClass(requested)
         lock.lock()
+        guard pooledBytes + count * 4 <= capacityBytes else {
+            lock.unlock()
+            p.deallocate()
+            return
+        }
         free[count, default: []].append(p)
         pooledBytes += count * 4
         lock.unlock()

@@ -155,3 +155,20 @@ import Testing
         })
     }
 }
+
+/// Variable-length batches must not grow the pool without bound (they once did, to an OOM kill).
+@Test func bufferPoolSharesSizeClassesAndStaysUnderItsCap() {
+    #expect(BufferPool.sizeClass(1000) == 1024 && BufferPool.sizeClass(1025) == 1152 && BufferPool.sizeClass(16) == 16)
+    #expect((17..<5000).allSatisfy { BufferPool.sizeClass($0) >= $0 && Double(BufferPool.sizeClass($0)) <= Double($0) * 1.125 + 1 })
+    let pool = BufferPool()
+    pool.capacityBytes = 64 << 10
+    for n in stride(from: 1000, to: 9000, by: 37) {  // every "batch" a new length
+        let p = pool.take(n)
+        pool.give(p, n)
+    }
+    #expect(pool.pooledBytes <= 64 << 10)
+    let before = pool.allocations
+    let again = pool.take(1020)  // same class as 1000..1023: served from the free list
+    #expect(pool.allocations == before)
+    pool.give(again, 1020)
+}
