@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ModelIO", targets: ["ModelIO"]),
         .library(name: "Vul2Safe", targets: ["Vul2Safe"]),
         .library(name: "SRCodeServer", targets: ["SRCodeServer"]),
+        .library(name: "Charts", targets: ["Charts"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -88,11 +90,26 @@ let package = Package(
         // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
         // Recipes are YAML (Yams); metrics are JSONL with SVG curves.
         .target(
-            name: "Trainer", dependencies: ["LM", "ModelIO", "Tensor", "Rewards", "SRCodeData", .product(name: "Yams", package: "Yams")],
+            name: "Trainer",
+            dependencies: ["LM", "ModelIO", "Tensor", "Rewards", "SRCodeData", "Charts", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
             name: "TrainerTests", dependencies: ["Trainer", "LM", "Tensor", "ModelIO", "Rewards", "SRCodeData"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+
+        // MARK: - Charts: dependency-free SVG line and grouped-bar charts (training curves, model comparisons).
+        .target(name: "Charts"),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+
+        // MARK: - Evaluation: `srcode eval secure`: sample held-out PrimeVul+ prompts, scan, compile-check, report.
+        .target(
+            name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["Evaluation", "Charts", "SecurityOracle", "ModelIO"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
@@ -144,6 +161,8 @@ let package = Package(
                 "LM",
                 "SRCodeServer",
                 "Trainer",
+                "Evaluation",
+                "Charts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -97,3 +97,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "setup: ok"
+
+# MARK: - Evaluation and Charts (issue 7, `srcode eval secure`)
+# Nothing new: the compile check uses clang-19 (Debian list above), the smoke test uses the smollm2 pulled
+# by the Model I/O section, and Charts needs only Foundation (FoundationXML in its tests).

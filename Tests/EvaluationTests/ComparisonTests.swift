@@ -1,0 +1,56 @@
+// ModelComparison: the markdown table and the SVG bars agree with the reports.
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Evaluation
+
+func sample(_ id: String, cwe: String, vulnerable: Bool, compiles: Bool) -> EvalSample {
+    let f = SampleFinding(ruleID: "r", cwe: cwe, severity: vulnerable ? .high : .low)
+    return EvalSample(recordID: id, promptIndex: 0, sampleIndex: 0, cwe: cwe, prompt: "p", text: "t", code: "c;", hasCode: true,
+                      findings: [f], compiles: compiles, compileErrors: [], tokens: 1, finishReason: "stop")
+}
+
+extension SampleFinding {
+    init(ruleID: String, cwe: String, severity: SecurityOracle.Severity) {
+        self.init(.init(ruleID: ruleID, cwe: cwe, severity: severity, confidence: .high, message: "",
+                        span: .init(start: .init(line: 1, column: 1, offset: 0), end: .init(line: 1, column: 2, offset: 1)), tool: "builtin"))
+    }
+}
+
+import SecurityOracle
+
+@Test func comparisonTableAndBars() throws {
+    let s = Fixtures.settings()
+    let base = EvalReport(label: "base", model: "m", adapter: nil, settings: s,
+                          samples: [sample("a", cwe: "CWE-787", vulnerable: true, compiles: true),
+                                    sample("b", cwe: "CWE-476", vulnerable: false, compiles: true)], skippedLines: [], samplesPerMinute: nil)
+    let tuned = EvalReport(label: "srcode", model: "m", adapter: "ck.safetensors", settings: s,
+                           samples: [sample("a", cwe: "CWE-787", vulnerable: false, compiles: true),
+                                     sample("b", cwe: "CWE-476", vulnerable: false, compiles: false)], skippedLines: [], samplesPerMinute: 3)
+    let cmp = ModelComparison(reports: [base, tuned])
+    #expect(cmp.cwes == ["CWE-476", "CWE-787"] && cmp.mismatches.isEmpty)
+    let md = cmp.markdown()
+    #expect(md.contains("| base | 2 | 50.0% | 50.0% | 100.0% | 0.0% | 1.00 | 0.50 |"))
+    #expect(md.contains("| srcode | 2 | 0.0% | 0.0% | 50.0% | 0.0% | 1.00 | 0.00 |"))
+    #expect(md.contains("| CWE-787 | 1 | 100.0% | 0.0% |"))
+    let parser = XMLParser(data: Data(cmp.svg().utf8))
+    final class Bars: NSObject, XMLParserDelegate {
+        var bars: [[String: String]] = []
+        func parser(_ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String]) {
+            if a["class"] == "bar" { bars.append(a) }
+        }
+    }
+    let d = Bars()
+    parser.delegate = d
+    #expect(parser.parse())
+    // 3 overall categories × 2 models, plus 2 CWEs × 2 models.
+    #expect(d.bars.count == 10)
+    let v = d.bars.first { $0["data-series"] == "srcode" && $0["data-category"] == "compile rate" }
+    #expect(v?["data-value"] == "0.5")
+    var other = s
+    other.seed = 7
+    let mismatched = ModelComparison(reports: [base, EvalReport(label: "x", model: "m", adapter: nil, settings: other, samples: [], skippedLines: [], samplesPerMinute: nil)])
+    #expect(mismatched.mismatches.count == 1)
+}
