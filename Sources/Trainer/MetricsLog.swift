@@ -1,4 +1,5 @@
 // MetricsLog: one JSON object per step in metrics.jsonl, made consistent with the checkpoint on resume.
+import Charts
 import Foundation
 
 /// Append-only JSONL of per-step metrics (`{"step": 3, "loss": 1.25, …}`).
@@ -50,6 +51,12 @@ public final class MetricsLog {
         line.append(UInt8(ascii: "\n"))
         try handle.write(contentsOf: line)
         try handle.synchronize()
+    }
+
+    /// Redraws the curves next to the log (`metrics.jsonl` → `metrics.svg`), one small chart per key.
+    public func plot(keys: [String]? = nil, title: String) throws {
+        let svg = MetricCharts.grid(Self.read(url), keys: keys, title: title)
+        try Data(svg.utf8).write(to: url.deletingPathExtension().appendingPathExtension("svg"), options: .atomic)
     }
 
     /// Every logged row, in order (for plots and reports).

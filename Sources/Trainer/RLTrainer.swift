@@ -114,6 +114,7 @@ public final class RLTrainer {
                     "vulnerable": x.reward.vulnerable, "compiles": x.reward.compiles.map { $0 as Any } ?? NSNull(), "has_code": x.reward.hasCode,
                 ])
             }
+            try metrics.plot(keys: Self.plotted, title: "\(recipe.ppo.algorithm.rawValue) · reward level \(recipe.reward.level.rawValue)")
             onStep?(step, m)
         }
         try save(to: outputURL.appendingPathComponent("final.safetensors"))
@@ -126,6 +127,10 @@ public final class RLTrainer {
         _ = try? FileManager.default.removeItem(at: url)
         try FileManager.default.moveItem(at: tmp, to: url)
     }
+
+    /// The curves drawn into metrics.svg.
+    static let plotted = ["reward_mean", "reward_oracle", "reward_secure_pattern", "reward_outcome", "vulnerability_rate",
+                          "compile_rate", "kl", "clip_fraction", "value_loss", "entropy", "response_tokens", "policy_loss"]
 
     /// Reward parts and the security metrics of one step's samples.
     static func rolloutMetrics(_ scored: [ScoredSample]) -> [String: Double] {

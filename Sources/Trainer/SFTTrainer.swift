@@ -79,6 +79,7 @@ public final class SFTTrainer {
                 row["eval_loss"] = try evalLoss()
             }
             try metrics.append(step: step, row)
+            try metrics.plot(keys: ["loss", "eval_loss", "unlikelihood", "grad_norm", "lr", "tokens_per_s"], title: "SFT")
             if step % max(config.saveEvery, 1) == 0 || step == config.steps { try saveCheckpoint() }
             if showProgress { bar.update(step, String(format: "loss %.3f  %.0f tok/s", s.loss, Double(s.tokens) / max(dt, 1e-9))) }
         }
