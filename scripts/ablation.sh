@@ -5,8 +5,8 @@
 # Results: runs/ablation/eval/comparison.md (+ .svg); docs/RESULTS.md discusses them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .build/release/srcode ] || scripts/setup.sh
-S=.build/release/srcode
+[ -x "${SRCODE_BIN:-.build/release/srcode}" ] || scripts/setup.sh
+S=${SRCODE_BIN:-.build/release/srcode}
 DATA=${SRCODE_DATA:-../shared/data}
 OUT=runs/ablation
 mkdir -p "$OUT"

@@ -34,7 +34,10 @@ public struct ModelSpec: Sendable, Equatable {
             }
         }
         guard !rest.isEmpty else { throw EvalError.invalid("--model \(arg): empty model spec (expected [label=]spec[@adapter.safetensors])") }
-        let fallback = ((rest as NSString).lastPathComponent as NSString).deletingPathExtension
+        // A file's name loses its extension (model.gguf → model); an alias keeps its dots (qwen2.5-coder-0.5b).
+        let name = (rest as NSString).lastPathComponent
+        let isFile = ["gguf", "safetensors"].contains((name as NSString).pathExtension) || FileManager.default.fileExists(atPath: rest)
+        let fallback = isFile ? (name as NSString).deletingPathExtension : name
         self.init(label: label ?? (adapter.map { fallback + "+" + (($0 as NSString).lastPathComponent as NSString).deletingPathExtension } ?? fallback),
                   spec: rest, adapter: adapter)
         guard !self.label.contains("/"), self.label != ".", self.label != ".." else {

@@ -116,5 +116,6 @@ let hasClang = ["/usr/bin/clang-19", "/usr/bin/clang", "/usr/local/bin/clang"].c
     let c = try ModelSpec(parsing: "/models/smol.gguf")
     #expect(c.label == "smol" && c.spec == "/models/smol.gguf" && c.adapter == nil)
     #expect(try ModelSpec(parsing: "hf:org/repo@main").spec == "hf:org/repo@main")
+    #expect(try ModelSpec(parsing: "qwen2.5-coder-0.5b").label == "qwen2.5-coder-0.5b")  // an alias keeps its dots
     #expect(throws: EvalError.self) { try ModelSpec(parsing: "x=") }
 }

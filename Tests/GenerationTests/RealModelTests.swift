@@ -34,7 +34,7 @@ enum RealModels {
     }
 }
 
-@Suite(.serialized) struct RealModelTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct RealModelTests {
     struct Reference: Decodable {
         struct Model: Decodable { var prompts: [Prompt] }
         struct Prompt: Decodable {

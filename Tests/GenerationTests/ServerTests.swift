@@ -8,7 +8,7 @@ import ModelIO
 import SRCodeServer
 import Testing
 
-@Suite(.serialized) struct ServerTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct ServerTests {
     /// Starts a server for `gen` on a free loopback port and returns its base URL.
     static func start(_ gen: Generator, id: String, limits: ServerLimits = ServerLimits()) async throws -> String {
         let server = OpenAIServer(generator: gen, modelID: id, limits: limits)

@@ -19,7 +19,7 @@ let stillBad = Fixtures.pair("5", cwe: "CWE-787", name: "read_line", vulnerable:
     }
     """)
 
-@Suite(.serialized) struct PipelineTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct PipelineTests {
     /// What the fake teacher proposes: the official fix for copy_name and scale_size, the vulnerable
     /// code again for get_item (so its overlap gate fails and the official fallback is used).
     static let repairs: [String: String] = [

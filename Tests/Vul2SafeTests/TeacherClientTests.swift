@@ -4,7 +4,7 @@ import Testing
 @testable import Vul2Safe
 import Vul2SafeTesting
 
-@Suite(.serialized) struct TeacherClientTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct TeacherClientTests {
     func settings(_ server: FakeOpenAIServer, stream: Bool = false, retries: Int = 3, timeout: Double = 5) -> TeacherSettings {
         var s = TeacherSettings(baseURL: server.baseURL, model: "fake")
         s.stream = stream
