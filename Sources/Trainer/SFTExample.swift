@@ -80,7 +80,7 @@ public struct SFTExampleBuilder {
     /// One example per prompt of the record. The answers are tokenized once per record and shared
     /// by its prompts. With `dropLong`, prompts whose full example exceeds `maxLength` give nothing
     /// (a cut answer would teach the model to stop mid-function); otherwise the answer is cut.
-    public func examples(for r: SFTRecord) -> [SFTExample] {
+    public func examples(for r: TrainingRecord) -> [SFTExample] {
         guard let secure = r.secureCode else { return [] }
         // A token never spans more than a few dozen bytes: longer code cannot fit, skip tokenizing it.
         if dropLong, secure.utf8.count > 32 * maxLength { return [] }

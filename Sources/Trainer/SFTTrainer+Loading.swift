@@ -35,7 +35,7 @@ extension SFTTrainer {
                                    strict: Bool = false, log: @escaping (String) -> Void = { _ in }) throws -> SFTDataset {
         let d = recipe.data
         var skipped = 0
-        let records = try SFTRecord.read(path: d.train, splits: [d.split, d.validSplit], strict: strict) { e in
+        let records = try TrainingRecord.read(path: d.train, splits: [d.split, d.validSplit], strict: strict) { e in
             skipped += 1
             log("skipped \(e)")
         }

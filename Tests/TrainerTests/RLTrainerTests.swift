@@ -120,6 +120,23 @@ enum TinyRL {
         for k in a.keys { #expect(a[k]!.data == b[k]!.data, "\(k) differs") }
     }
 
+    @Test func promptRecordsKeepTheirSplitAndLanguageAndReportBadLines() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func row(_ id: String, _ split: String, _ lang: String) -> String {
+            #"{"id":"\#(id)","split":"\#(split)","language":"\#(lang)","status":"accepted","cwes":["CWE-787"],"prompts":[{"text":"Write f."}],"secure_code":"int f(void){return 0;}","vulnerable_code":"int f(void){return 1;}","secure_spans":[{"start":19,"end":20}],"vulnerable_spans":[{"start":19,"end":20}]}"#
+        }
+        let file = dir.appendingPathComponent("pv.jsonl")
+        try ([row("a", "train", "c"), "{not json", row("b", "test", "c"), row("c", "train", "python"), row("d", "train", "cpp")]
+            .joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        var skipped: [String] = []
+        let records = try PromptRecord.load(path: file.path, split: "train", languages: ["c", "cpp"]) { skipped.append($0) }
+        #expect(records.map(\.id) == ["a", "d"])
+        #expect(records[0].reference.cwes == ["CWE-787"] && records[0].prompts == ["Write f."])
+        #expect(skipped.count == 1 && skipped[0].contains("pv.jsonl:2:"))
+        #expect(throws: (any Error).self) { try PromptRecord.load(path: file.path, split: "train", languages: ["c"], strict: true) }
+    }
+
     @Test func adapterExportStacksTheEarlierStage() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -57,7 +57,7 @@ func builder(secureWeight: Float = 1, unlikelihood: Bool = false, maxLength: Int
 // MARK: - Masks and weights
 
 @Test func lossMaskCoversExactlyTheAnswerTokens() throws {
-    let r = SFTRecord(id: "a", split: "train", prompts: ["Write f."], secureCode: secureCode, vulnerableCode: vulnerableCode)
+    let r = TrainingRecord(id: "a", split: "train", prompts: ["Write f."], secureCode: secureCode, vulnerableCode: vulnerableCode)
     let ex = try #require(builder().examples(for: r).first)
     let prompt = ByteTokenizer().encodeIDs(ChatPrompt.chatml.render([(role: "user", content: "Write f.")]))
     let answer = ByteTokenizer().encodeIDs(SFTExampleBuilder.answer(code: secureCode).text) + [1]
@@ -74,7 +74,7 @@ func builder(secureWeight: Float = 1, unlikelihood: Bool = false, maxLength: Int
 
 @Test func secureSpanWeightsLandOnExactlyTheSpanTokens() throws {
     let line = try recordLine(id: "a", split: "train")
-    let r = try JSONDecoder().decode(SFTRecord.self, from: Data(line.utf8))
+    let r = try JSONDecoder().decode(TrainingRecord.self, from: Data(line.utf8))
     let ex = try #require(builder(secureWeight: 3, unlikelihood: true).examples(for: r).first)
     let promptCount = ByteTokenizer().encodeIDs(ChatPrompt.chatml.render([(role: "user", content: "Write f.")])).count
     // Byte range of the guard in the answer text ("```c\n" is 5 bytes; "é" is 2 bytes, so bytes ≠ scalars).
@@ -202,9 +202,9 @@ func tinyTrainer(_ recipe: Recipe) throws -> SFTTrainer {
 @Test func badRecordLineIsSkippedWithFileAndLine() throws {
     let dir = tempDir("bad")
     let path = try writeData(dir, badLine: true)
-    var errors: [SFTDataError] = []
-    let records = try SFTRecord.read(path: path, splits: ["train"]) { errors.append($0) }
+    var errors: [TrainingDataError] = []
+    let records = try TrainingRecord.read(path: path, splits: ["train"]) { errors.append($0) }
     #expect(records.count == 4)
     #expect(errors.count == 1 && errors[0].line == 2 && errors[0].description.hasPrefix("\(path):2:"))
-    #expect(throws: SFTDataError.self) { try SFTRecord.read(path: path, splits: ["train"], strict: true) }
+    #expect(throws: TrainingDataError.self) { try TrainingRecord.read(path: path, splits: ["train"], strict: true) }
 }

@@ -1,13 +1,13 @@
-// SFTRecord: the fields of a PrimeVul+ record that SFT reads, decoded from `primevul_plus.jsonl` with file:line errors.
+// TrainingRecord: the fields of a PrimeVul+ record that SFT and RL read, decoded from `primevul_plus.jsonl` with file:line errors.
 import Foundation
 import SRCodeData
 
-/// The slice of a PrimeVul+ record (`primevul-plus/1`, written by Vul2Safe) that supervised
-/// fine-tuning needs. The JSON keys are the record's own; other fields are ignored.
+/// The slice of a PrimeVul+ record (`primevul-plus/1`, written by Vul2Safe) that training needs:
+/// SFT reads prompts, code and spans; RL adds the CWEs for the reward reference (``PromptRecord``). The JSON keys are the record's own; other fields are ignored.
 ///
 /// Why not decode `Vul2Safe.PrimeVulPlusRecord` itself: the Trainer would then link the teacher's
 /// HTTP stack. The keys are pinned by a test that writes records the way Vul2Safe does.
-public struct SFTRecord: Decodable, Sendable, Equatable {
+public struct TrainingRecord: Decodable, Sendable, Equatable {
     public struct Prompt: Decodable, Sendable, Equatable {
         public var text: String
         public init(text: String) { self.text = text }
@@ -24,9 +24,10 @@ public struct SFTRecord: Decodable, Sendable, Equatable {
     public var secureSpans: [CharSpan]
     public var vulnerableSpans: [CharSpan]
     public var confidence: Double?
+    public var cwes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case id, language, status, split, prompts, confidence
+        case id, language, status, split, prompts, confidence, cwes
         case secureCode = "secure_code", vulnerableCode = "vulnerable_code"
         case secureSpans = "secure_spans", vulnerableSpans = "vulnerable_spans"
     }
@@ -55,6 +56,7 @@ public struct SFTRecord: Decodable, Sendable, Equatable {
         secureSpans = try c.decodeIfPresent([CharSpan].self, forKey: .secureSpans) ?? []
         vulnerableSpans = try c.decodeIfPresent([CharSpan].self, forKey: .vulnerableSpans) ?? []
         confidence = try c.decodeIfPresent(Double.self, forKey: .confidence)
+        cwes = try c.decodeIfPresent([String].self, forKey: .cwes) ?? []
     }
 
     /// Usable for SFT: accepted (or status absent), with secure code and at least one prompt.
@@ -69,33 +71,33 @@ public struct SFTRecord: Decodable, Sendable, Equatable {
 }
 
 /// A line of the JSONL that could not be used.
-public struct SFTDataError: Error, CustomStringConvertible, Sendable {
+public struct TrainingDataError: Error, CustomStringConvertible, Sendable {
     public var file: String
     public var line: Int
     public var reason: String
     public var description: String { "\(file):\(line): \(reason)" }
 }
 
-extension SFTRecord {
+extension TrainingRecord {
     /// Reads the records whose `split` is in `splits`. A bad line (not JSON, missing key, wrong type)
     /// is reported through `skip` and dropped, or thrown when `strict`.
     public static func read(path: String, splits: Set<String>, strict: Bool = false, limit: Int? = nil,
-                            skip: (SFTDataError) -> Void = { _ in }) throws -> [SFTRecord] {
+                            skip: (TrainingDataError) -> Void = { _ in }) throws -> [TrainingRecord] {
         let reader: LineReader
         do { reader = try LineReader(path: path) } catch {
-            throw SFTDataError(file: path, line: 0, reason: "cannot open: \(error)")
+            throw TrainingDataError(file: path, line: 0, reason: "cannot open: \(error)")
         }
         let decoder = JSONDecoder()
-        var out: [SFTRecord] = []
+        var out: [TrainingRecord] = []
         while let line = try reader.next() {
             if let limit, out.count >= limit { break }
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                if line.tooLong { throw SFTDataError(file: path, line: line.number, reason: "line too long") }
-                let r = try decoder.decode(SFTRecord.self, from: Data(line.bytes))
+                if line.tooLong { throw TrainingDataError(file: path, line: line.number, reason: "line too long") }
+                let r = try decoder.decode(TrainingRecord.self, from: Data(line.bytes))
                 if splits.contains(r.split), r.usable { out.append(r) }
             } catch {
-                let e = error as? SFTDataError ?? SFTDataError(file: path, line: line.number, reason: describe(error))
+                let e = error as? TrainingDataError ?? TrainingDataError(file: path, line: line.number, reason: describe(error))
                 if strict { throw e }
                 skip(e)
             }
