@@ -9,7 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SRCODE_BUILD_FLAGS="-Xswiftc -enable-testing"
+# Phase stamps: CI has a time budget, and these lines show where it went.
+echo "== test.sh $(date -u +%T): set-up (apt, pip, srcode build, models)"
 scripts/setup.sh
+echo "== test.sh $(date -u +%T): build the tests"
 # shellcheck disable=SC2086
 swift build -c release --build-tests $SRCODE_BUILD_FLAGS
+echo "== test.sh $(date -u +%T): run the tests"
 swift test -c release --skip-build "$@"
+echo "== test.sh $(date -u +%T): done"
