@@ -26,7 +26,7 @@ done
 
 echo "== eval on the test split (no training step saw it)"
 $S eval secure --data "$OUT/primevul-plus/primevul_plus.jsonl" --split test --out "$OUT/eval" \
-  --max-records "${SRCODE_EVAL_RECORDS:-32}" --prompts-per-record 1 --samples 2 --max-tokens 192 \
+  --max-records "${SRCODE_EVAL_RECORDS:-16}" --prompts-per-record 1 --samples 2 --max-tokens 192 \
   --temperature 0.4 --seed 7 --batch 32 \
   --model base=qwen2.5-coder-0.5b \
   --model sft=qwen2.5-coder-0.5b@"$OUT/sft/final.safetensors" \
