@@ -35,7 +35,7 @@ extension SFTTrainer {
                                    strict: Bool = false, log: @escaping (String) -> Void = { _ in }) throws -> SFTDataset {
         let d = recipe.data
         var skipped = 0
-        let records = try TrainingRecord.read(path: d.train, splits: [d.split, d.validSplit], strict: strict) { e in
+        let all = try TrainingRecord.read(path: d.train, splits: [d.split, d.validSplit], strict: strict) { e in
             skipped += 1
             log("skipped \(e)")
         }
@@ -44,6 +44,8 @@ extension SFTTrainer {
         let builder = SFTExampleBuilder(tokenizer: tokenizer, chat: chat, endOfTurn: eot, maxLength: recipe.sft.maxLength,
                                         secureWeight: recipe.sft.secureWeight, unlikelihood: recipe.sft.unlikelihoodWeight > 0,
                                         dropLong: recipe.sft.dropLong)
+        // The oracle, the reward and the eval judge C and C++; other languages would be taught in a ```c fence.
+        let records = all.filter { d.languages.contains($0.language ?? "c") }
         var trainRecords = records.filter { $0.split == d.split }
         if let limit = d.limit { trainRecords = Array(trainRecords.prefix(limit)) }
         let train = trainRecords.flatMap(builder.examples(for:))
