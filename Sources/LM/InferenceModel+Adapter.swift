@@ -6,7 +6,8 @@ import Tensor
 // Legend: O projection rows (out), I columns (in), r LoRA rank.
 
 extension InferenceModel {
-    /// A decoder that computes what `model` computes, for sampling from a policy under training.
+    /// A decoder that computes what `model` computes (e.g. to serve or chat with a model in training).
+    /// RL rollouts do not use it: they sample on the policy itself (``LlamaModel/generate(prompts:params:stopTokens:tokenizer:batchSize:)``).
     ///
     /// Why merge instead of decoding through ``LlamaModel``: a LoRA policy differs from its base only in
     /// the adapted projections, so those become F32 `W + (α/r)·B·A` and every other matrix stays in its

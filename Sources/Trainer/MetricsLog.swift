@@ -34,12 +34,7 @@ public final class MetricsLog {
 
     /// Appends one step's metrics (keys sorted, so lines diff cleanly) and flushes to disk.
     public func append(step: Int, _ metrics: [String: Double]) throws {
-        var o: [String: Any] = metrics.mapValues { $0.isFinite ? $0 as Any : NSNull() }
-        o["step"] = step
-        var line = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
-        line.append(UInt8(ascii: "\n"))
-        try handle.write(contentsOf: line)
-        try handle.synchronize()
+        try appendObject(step: step, metrics)
     }
 
     /// Appends one JSON object (JSON values only: strings, numbers, booleans, NSNull, arrays, dictionaries)

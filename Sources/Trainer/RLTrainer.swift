@@ -120,12 +120,11 @@ public final class RLTrainer {
         try save(to: outputURL.appendingPathComponent("final.safetensors"))
     }
 
-    /// Atomic checkpoint: a kill leaves either the old or the new file, never a torn one.
+    /// Atomic checkpoint (``writeAtomically(_:_:)``).
     func save(to url: URL) throws {
-        let tmp = url.appendingPathExtension("tmp")
-        try Checkpoint.save(model: policy, optimizer: updater.optimizer, step: step, rng: SeededRNG(seed: recipe.seed), to: tmp)
-        _ = try? FileManager.default.removeItem(at: url)
-        try FileManager.default.moveItem(at: tmp, to: url)
+        try writeAtomically(url) {
+            try Checkpoint.save(model: policy, optimizer: updater.optimizer, step: step, rng: SeededRNG(seed: recipe.seed), to: $0)
+        }
     }
 
     /// The curves drawn into metrics.svg.

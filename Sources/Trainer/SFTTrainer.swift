@@ -156,14 +156,6 @@ public final class SFTTrainer {
         try writeAtomically(checkpointURL) { try session.save(to: $0) }
     }
 
-    func writeAtomically(_ url: URL, _ write: (URL) throws -> Void) throws {
-        let tmp = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp")
-        try write(tmp)
-        guard rename(tmp.path, url.path) == 0 else {
-            throw RecipeError(file: url.path, reason: "cannot rename \(tmp.lastPathComponent): \(String(cString: strerror(errno)))")
-        }
-    }
-
     func summary(started: Date, finished: Bool) -> SFTRunSummary {
         let rows = MetricsLog.read(metricsURL)
         return SFTRunSummary(steps: session.step, finished: finished, resumedFrom: resumedFrom,
@@ -200,5 +192,15 @@ public struct SFTRunSummary: Codable, Sendable {
         var o = me
         o["recipe"] = try JSONSerialization.jsonObject(with: enc.encode(recipe))
         try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys]).write(to: url, options: .atomic)
+    }
+}
+
+/// Writes through `write` to a temporary file beside `url`, then renames it over `url`: a kill leaves
+/// either the old file or the new one, never a torn one. Both trainers' checkpoints go through it.
+func writeAtomically(_ url: URL, _ write: (URL) throws -> Void) throws {
+    let tmp = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp")
+    try write(tmp)
+    guard rename(tmp.path, url.path) == 0 else {
+        throw RecipeError(file: url.path, reason: "cannot rename \(tmp.lastPathComponent): \(String(cString: strerror(errno)))")
     }
 }
