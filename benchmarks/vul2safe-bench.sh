@@ -1,21 +1,46 @@
 #!/usr/bin/env bash
-# Vul2Safe end-to-end measurement: SVEN train (C/C++) and the PrimeVul sample through a local teacher.
-# Prints each run's summary (records/min, accept rate, rejections per gate, overhead share).
-#   benchmarks/vul2safe-bench.sh TEACHER_URL MODEL [LIMIT] [OUT]
-# Input pairs come from dev/pairs_for_vul2safe.py until `srcode data import` lands on main.
+# Vul2Safe end-to-end measurement on SVEN train (C/C++) and the PrimeVul sample: the offline anchor
+# (no teacher) and a run through a teacher, per dataset. Prints each run's summary (records/min,
+# accept rate, rejections per gate, overhead share); summary.json holds the same figures.
+#   benchmarks/vul2safe-bench.sh [PAIRS_PER_DATASET] [OUT] [TEACHER_URL MODEL]
+# Without TEACHER_URL the local teacher is used: `srcode serve` on the embedded default
+# (Qwen2.5-Coder-0.5B-Instruct). The pairs are every k-th C/C++ pair of each dataset (deterministic,
+# spread over its CWEs), so a small run still sees the data's mix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-URL=$1; MODEL=$2; LIMIT=${3:-6}; OUT=${4:-/tmp/vul2safe-bench}
+N=${1:-10}; OUT=${2:-/tmp/vul2safe-bench}; URL=${3:-}; MODEL=${4:-qwen2.5-coder-0.5b}
 DATA=${SRCODE_DATA:-../shared/data}
+SRCODE=${SRCODE_BIN:-.build/release/srcode}
+[ -x "$SRCODE" ] || swift build -c release --product srcode
 mkdir -p "$OUT"
-python3 dev/pairs_for_vul2safe.py sven "$DATA/sven/train" > "$OUT/sven.jsonl"
-python3 dev/pairs_for_vul2safe.py primevul "$DATA/primevul-sample/pairs_dev.jsonl" > "$OUT/primevul.jsonl"
-SRCODE=.build/release/srcode
+
+# MARK: - Input: import, keep C/C++, take every k-th pair
+$SRCODE data import "$DATA/sven/train" --out "$OUT/sven-all.jsonl" >/dev/null
+$SRCODE data import "$DATA/primevul-sample/pairs_dev.jsonl" --out "$OUT/primevul-all.jsonl" >/dev/null
+for set in sven primevul; do
+  python3 - "$OUT/$set-all.jsonl" "$N" > "$OUT/$set.jsonl" <<'PY'
+import json, sys
+rows = [l for l in open(sys.argv[1]) if json.loads(l)["language"] in ("c", "cpp")]
+n = int(sys.argv[2]); k = max(1, len(rows) // n)
+sys.stdout.writelines(rows[::k][:n])
+PY
+done
+
+# MARK: - Teacher
+if [ -z "$URL" ]; then
+  $SRCODE serve --model "$MODEL" --port 0 > "$OUT/server.log" 2>&1 & SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 120); do grep -q "http://" "$OUT/server.log" 2>/dev/null && break; sleep 1; done
+  URL=$(grep -o 'http://[0-9.:]*/v1' "$OUT/server.log" | head -1)
+  [ -n "$URL" ] || { echo "vul2safe-bench: srcode serve did not start (see $OUT/server.log)"; exit 1; }
+fi
+
+# MARK: - Runs
 for set in sven primevul; do
   rm -rf "$OUT/$set-offline" "$OUT/$set-teacher"
   echo "== $set: offline (anchor: no teacher)"
-  $SRCODE vul2safe build --input "$OUT/$set.jsonl" --out "$OUT/$set-offline" --offline --limit "$LIMIT" --quiet
-  echo "== $set: teacher $MODEL"
+  $SRCODE vul2safe build --input "$OUT/$set.jsonl" --out "$OUT/$set-offline" --offline --quiet
+  echo "== $set: teacher $MODEL at $URL"
   $SRCODE vul2safe build --input "$OUT/$set.jsonl" --out "$OUT/$set-teacher" --teacher "$URL" --model "$MODEL" \
-    --limit "$LIMIT" --concurrency 1 --max-tokens 384 --quiet
+    --concurrency 1 --rounds 1 --max-tokens 384 --timeout 1800 --quiet
 done

@@ -44,11 +44,12 @@ swift build -c release --product srcode >/dev/null
 SRCODE=.build/release/srcode
 if [ -z "$PAIRS" ]; then
   PAIRS=$WORK/pairs.jsonl
-  python3 dev/pairs_for_vul2safe.py sven ../shared/data/sven/train > "$PAIRS" 2>/dev/null || true
+  $SRCODE data import ../shared/data/sven/train --out "$PAIRS" >/dev/null 2>&1 || true
   [ -s "$PAIRS" ] || { echo "teacher-integration: SKIP (no pairs; pass a VulnerabilityPair JSONL)"; exit 0; }
+  LANGS=(--languages c,cpp)
 fi
 MODEL=$(curl -s "http://127.0.0.1:$PORT/v1/models" | python3 -c "import json,sys; print(json.load(sys.stdin)['data'][0]['id'])")
-COMMON=(--input "$PAIRS" --teacher "http://127.0.0.1:$PORT/v1" --model "$MODEL" --limit "$LIMIT" --concurrency 1 --max-tokens 384 --temperature 0 --quiet)
+COMMON=(--input "$PAIRS" ${LANGS[@]+"${LANGS[@]}"} --teacher "http://127.0.0.1:$PORT/v1" --model "$MODEL" --limit "$LIMIT" --concurrency 1 --max-tokens 384 --temperature 0 --quiet)
 
 # MARK: - Plain, streaming, kill -9 and resume
 rm -rf "$WORK/plain" "$WORK/stream" "$WORK/killed"

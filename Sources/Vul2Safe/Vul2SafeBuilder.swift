@@ -10,6 +10,9 @@ public struct BuildOptions: Codable, Sendable, Equatable {
     public var promptsPerPair = 4
     public var concurrency = 2
     public var limit: Int?
+    /// Only pairs in these languages are built (all when `nil`). Like `limit`, it selects pairs and
+    /// leaves a record's content alone, so it may change between a run and its resume.
+    public var languages: Set<Language>?
     public var offline = false
     public var policy = AcceptancePolicy()
     public var sampling = Sampling()
@@ -108,7 +111,8 @@ public struct Vul2SafeBuilder: Sendable {
 
     // MARK: - Input
 
-    /// Valid pairs in input order (first `limit`), and `file:line: reason` for every bad line.
+    /// Valid pairs in input order (first `limit` of the wanted languages), and `file:line: reason` for
+    /// every bad line.
     func readPairs() throws -> ([VulnerabilityPair], [String]) {
         let reader = try LineReader(path: options.input)
         let decoder = JSONDecoder()
@@ -125,6 +129,7 @@ public struct Vul2SafeBuilder: Sendable {
                     errors.append(DataError(file: options.input, line: line.number, reason: "duplicate pair id \(pair.id)").description)
                     continue
                 }
+                if let languages = options.languages, !languages.contains(pair.language) { continue }
                 pairs.append(pair)
             } catch {
                 errors.append(DataError(file: options.input, line: line.number, reason: "not a VulnerabilityPair: \(Self.describe(error))").description)

@@ -33,6 +33,7 @@ struct Vul2SafeCommand: AsyncParsableCommand {
         @Option(help: "Retries per request on 429/5xx/timeouts/broken streams.") var retries: Int = 4
         @Flag(help: "Use streaming (SSE) requests.") var stream = false
         @Option(help: "Process only the first N pairs.") var limit: Int?
+        @Option(help: "Comma-separated languages to build (e.g. c,cpp); all when omitted.") var languages: String?
         @Flag(help: "Compile, oracle and overlap gates must pass, not merely be skipped.") var strict = false
         @Option(help: "Minimum confidence to accept.") var minConfidence: Double = 0.5
         @Option(help: "JSON object {id or project/commit: split} overriding the hash split.") var splitFile: String?
@@ -46,6 +47,7 @@ struct Vul2SafeCommand: AsyncParsableCommand {
             options.promptsPerPair = promptsPerPair
             options.concurrency = concurrency
             options.limit = limit
+            options.languages = try languages.map(Self.parseLanguages)
             options.offline = offline
             options.policy = AcceptancePolicy(minConfidence: minConfidence, strict: strict)
             options.sampling = Sampling(temperature: temperature, maxTokens: maxTokens, seed: seed)
@@ -77,6 +79,16 @@ struct Vul2SafeCommand: AsyncParsableCommand {
                                               prompts: try PromptLibrary(directory: prompts), clientMeter: client?.meter)
             let summary = try await builder.run()
             print(summary.text)
+        }
+
+        static func parseLanguages(_ list: String) throws -> Set<Language> {
+            let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            return Set(try names.map { name in
+                guard let l = Language(rawValue: name == "c++" ? "cpp" : name) else {
+                    throw ValidationError("--languages: unknown language '\(name)' (known: \(Language.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return l
+            })
         }
     }
 }

@@ -130,6 +130,20 @@ let stillBad = Fixtures.pair("5", cwe: "CWE-787", name: "read_line", vulnerable:
         #expect(acc.allSatisfy { $0.gates?.verdictStable.outcome == .skipped })
     }
 
+    @Test func languageFilterBuildsOnlyTheWantedLanguages() async throws {
+        let dir = Fixtures.tempDir("languages")
+        try Fixtures.writeJSONL(Fixtures.all, to: dir + "/pairs.jsonl")
+        var builder = try build(dir + "/pairs.jsonl", dir + "/out", server: nil, offline: true)
+        var options = builder.options
+        options.languages = [.c, .cpp]
+        builder = try Vul2SafeBuilder(options: options, teacher: nil, gates: builder.gates)
+        let (pairs, errors) = try builder.readPairs()
+        #expect(errors.isEmpty)
+        #expect(!pairs.isEmpty && pairs.allSatisfy { $0.language.isCFamily })
+        #expect(pairs.count == Fixtures.all.filter { $0.language.isCFamily }.count)
+        #expect(pairs.count < Fixtures.all.count)  // the fixtures hold a Python pair, which is left out
+    }
+
     @Test func killAndResumeIsByteIdentical() async throws {
         let pairs = (0..<12).map { i -> VulnerabilityPair in
             var p = [Fixtures.copyName, Fixtures.getItem, Fixtures.scale][i % 3]
