@@ -67,7 +67,7 @@ public final class SecureEval {
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let store = try SampleStore(path: outDir + "/samples.jsonl", samplesPerPrompt: k)
         let todo = all.filter { !store.done.contains(SampleStore.key($0.record.id, $0.promptIndex)) }
-        var progress = EvalProgress(total: all.count, done: all.count - todo.count, label: label, enabled: showProgress)
+        var progress = ProgressBar(total: all.count, done: all.count - todo.count, unit: "prompts", label: label, enabled: showProgress)
         let perBatch = max(1, settings.batchSize / k)
         let t0 = Date()
         var generated = 0

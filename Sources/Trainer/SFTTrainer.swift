@@ -1,6 +1,7 @@
 // SFTTrainer: the supervised loop — batch → (CE + unlikelihood) → clip → AdamW → log → eval → checkpoint, resumable.
 import Foundation
 import LM
+import SRCodeData
 import Tensor
 
 /// Runs `recipe.sft` on prepared examples, writing into `recipe.output`:

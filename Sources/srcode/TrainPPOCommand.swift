@@ -4,6 +4,7 @@ import Foundation
 import LM
 import ModelIO
 import Rewards
+import SRCodeData
 import Trainer
 
 struct TrainPPOCommand: AsyncParsableCommand {
