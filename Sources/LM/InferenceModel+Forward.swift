@@ -12,7 +12,7 @@ extension InferenceModel {
     /// be given in order and continue that sequence (position == its cache length at that point).
     public func forward(rows: [Row], logitsFor: [Int], cache: InferenceCache) throws -> [Float] {
         let R = rows.count
-        guard R > 0, R <= InferenceModel.maxRows else { throw LMError.invalidConfig(field: "rows", reason: "\(R) rows (1...\(InferenceModel.maxRows))") }
+        guard R > 0, R <= InferenceModel.prefillRows else { throw LMError.invalidConfig(field: "rows", reason: "\(R) rows (1...\(InferenceModel.prefillRows))") }
         let (C, H, G, D, F) = (config.hiddenSize, config.numAttentionHeads, config.numKeyValueHeads,
                                config.resolvedHeadDim, config.intermediateSize)
         let W = G * D, V = vocabSize
@@ -34,6 +34,9 @@ extension InferenceModel {
         let a = cache.buffer("a", R * H * D), g = cache.buffer("g", R * F), u = cache.buffer("u", R * F)
         let scores = cache.buffer("scores", cache.capacity)
         let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
+        let w = { cache.buffer("w", $0) }  // dequantized weight chunk of the prefill sgemm
+        // A prefill chunk: consecutive rows of one sequence (positions were checked above), attended through sgemm.
+        let onePrompt = R >= QuantizedMatrix.gemmMinRows && rows.allSatisfy { $0.sequence == rows[0].sequence }
 
         for (i, r) in rows.enumerated() {
             embed.dequantizeRow(Int(r.token), into: x + i * C)
@@ -46,9 +49,9 @@ extension InferenceModel {
         }
         for (li, l) in layers.enumerated() {
             rmsNormForward(h, x, l.attnNorm, R: R, C: C, eps: config.rmsNormEps)
-            l.q.matmul(h, batch: R, into: q)
-            l.k.matmul(h, batch: R, into: k)
-            l.v.matmul(h, batch: R, into: v)
+            l.q.product(h, batch: R, into: q, scratch: w)
+            l.k.product(h, batch: R, into: k, scratch: w)
+            l.v.product(h, batch: R, into: v, scratch: w)
             if let b = l.qBias { addBiasForward(q, b, R: R) }
             if let b = l.kBias { addBiasForward(k, b, R: R) }
             if let b = l.vBias { addBiasForward(v, b, R: R) }
@@ -59,18 +62,24 @@ extension InferenceModel {
                 cache.keyRow(li, r.sequence, r.position).update(from: k + i * W, count: W)
                 cache.valueRow(li, r.sequence, r.position).update(from: v + i * W, count: W)
             }
-            for i in 0..<R {
-                let r = rows[i]
-                cachedQueryAttentionForward(a + i * H * D, q + i * H * D, cache.keyRow(li, r.sequence, 0),
-                                            cache.valueRow(li, r.sequence, 0), scores, P: r.position + 1, H: H, G: G, D: D)
+            if onePrompt {
+                let r = rows[0]
+                prefillAttentionForward(a, q, cache.keyRow(li, r.sequence, 0), cache.valueRow(li, r.sequence, 0),
+                                        cache.buffer("prefill-scores", R * (r.position + R)), p0: r.position, R: R, H: H, G: G, D: D)
+            } else {
+                for i in 0..<R {
+                    let r = rows[i]
+                    cachedQueryAttentionForward(a + i * H * D, q + i * H * D, cache.keyRow(li, r.sequence, 0),
+                                                cache.valueRow(li, r.sequence, 0), scores, P: r.position + 1, H: H, G: G, D: D)
+                }
             }
-            l.o.matmul(a, batch: R, into: t)
+            l.o.product(a, batch: R, into: t, scratch: w)
             for j in 0..<R * C { x[j] += t[j] }
             rmsNormForward(h, x, l.ffnNorm, R: R, C: C, eps: config.rmsNormEps)
-            l.gate.matmul(h, batch: R, into: g)
-            l.up.matmul(h, batch: R, into: u)
+            l.gate.product(h, batch: R, into: g, scratch: w)
+            l.up.product(h, batch: R, into: u, scratch: w)
             for j in 0..<R * F { let gj = g[j]; g[j] = gj / (1 + exp(-gj)) * u[j] }
-            l.down.matmul(g, batch: R, into: t)
+            l.down.product(g, batch: R, into: t, scratch: w)
             for j in 0..<R * C { x[j] += t[j] }
         }
         cache.length = expected
@@ -79,7 +88,7 @@ extension InferenceModel {
         for (j, i) in logitsFor.enumerated() { (t + j * C).update(from: x + i * C, count: C) }
         rmsNormForward(h, t, norm, R: n, C: C, eps: config.rmsNormEps)
         return [Float](unsafeUninitializedCapacity: n * V) { buf, count in
-            head.matmul(h, batch: n, into: buf.baseAddress!)
+            head.product(h, batch: n, into: buf.baseAddress!, scratch: w)
             count = n * V
         }
     }

@@ -70,7 +70,7 @@ public final class InferenceModel: @unchecked Sendable {
     /// Appends `tokens` to sequence `sequence` of `cache` and returns their logits (tokens.count, V), row-major.
     /// Long inputs run in chunks so scratch memory stays bounded.
     public func forward(tokens: [Int32], sequence: Int, cache: InferenceCache, lastOnly: Bool = false) throws -> [Float] {
-        let V = vocabSize, chunk = InferenceModel.maxRows
+        let V = vocabSize, chunk = InferenceModel.prefillRows
         var out = [Float](repeating: 0, count: (lastOnly ? 1 : tokens.count) * V)
         var start = 0
         while start < tokens.count {
@@ -98,6 +98,9 @@ public final class InferenceModel: @unchecked Sendable {
         }
     }
 
-    /// Rows per forward call: prefill chunk size and the batch limit of one decode step.
+    /// Sequences decoded together: the batch limit of one decode step (and of a ``Generator`` group).
     public static let maxRows = 32
+    /// Rows per forward call when a prompt is prefilled: large enough that the dequantize + sgemm
+    /// route (``QuantizedMatrix/product(_:batch:into:scratch:)``) amortizes its dequantization.
+    public static let prefillRows = 128
 }

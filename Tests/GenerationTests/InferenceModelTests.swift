@@ -72,6 +72,61 @@ enum TinyGen {
         #expect(maxDiff < 1e-4, "max |Δlogit| = \(maxDiff)")
     }
 
+    /// A prompt longer than `gemmMinRows` and `prefillRows` takes the dequantize + sgemm route in
+    /// chunks; its logits still equal the training model's and token-by-token decoding's.
+    @Test func longPrefillThroughSgemmMatches() throws {
+        let (m, inf) = try TinyGen.pair(qwen: true)
+        let tokens: [Int32] = (0..<150).map { Int32(($0 * 37 + 11) % 50) }
+        #expect(tokens.count > InferenceModel.prefillRows && InferenceModel.prefillRows > QuantizedMatrix.gemmMinRows)
+        let reference = try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)) }
+        let cache = inf.makeCache(sequences: 2, capacity: 160)
+        let all = try inf.forward(tokens: tokens, sequence: 0, cache: cache)
+        var stepwise: [Float] = []
+        for t in tokens { stepwise += try inf.forward(tokens: [t], sequence: 1, cache: cache) }
+        var maxDiff: Float = 0
+        for i in 0..<reference.count {
+            maxDiff = max(maxDiff, abs(all[i] - reference.data[i]), abs(stepwise[i] - reference.data[i]))
+        }
+        #expect(maxDiff < 1e-3, "max |Δlogit| = \(maxDiff)")
+    }
+
+    /// On a real block format the sgemm route equals a Float64 product of the dequantized weights.
+    @Test func sgemmProductEqualsDequantizedReference() throws {
+        let rows = 40, columns = 64, batch = 20
+        var blocks: [UInt8] = []
+        var state: UInt32 = 7
+        func next() -> UInt8 { state = state &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: state >> 24) }
+        for _ in 0..<(rows * columns / 32) {  // Q8_0: an f16 scale, then 32 signed bytes
+            let scale = Float16(Float(next() % 16 + 1) / 256)
+            withUnsafeBytes(of: scale.bitPattern.littleEndian) { blocks += $0 }
+            for _ in 0..<32 { blocks.append(next()) }
+        }
+        let w = try QuantizedMatrix(type: .q8_0, rows: rows, columns: columns, blocks: blocks)
+        let x = (0..<(batch * columns)).map { Float(($0 * 13) % 17) * 0.1 - 0.8 }
+        var y = [Float](repeating: 0, count: batch * rows)
+        var scratch: UnsafeMutablePointer<Float>?
+        defer { scratch?.deallocate() }
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                w.product(xb.baseAddress!, batch: batch, into: yb.baseAddress!) { n in
+                    scratch = .allocate(capacity: n)
+                    return scratch!
+                }
+            }
+        }
+        let wf = w.dequantized()
+        var maxDiff = 0.0
+        for b in 0..<batch {
+            for r in 0..<rows {
+                var ref = 0.0
+                for c in 0..<columns { ref += Double(wf[r * columns + c]) * Double(x[b * columns + c]) }
+                maxDiff = max(maxDiff, abs(ref - Double(y[b * rows + r])) / max(1, abs(ref)))
+            }
+        }
+        #expect(batch >= QuantizedMatrix.gemmMinRows)
+        #expect(maxDiff < 1e-5, "max relative |Δ| = \(maxDiff)")
+    }
+
     @Test func adjacentRopeEqualsPermutedHalfSplit() throws {
         // GGUF llama weights are Q/K row-permuted; rotating adjacent pairs over them equals HF's half-split.
         let x: [Float] = (0..<16).map { Float($0) * 0.1 - 0.5 }
