@@ -159,6 +159,7 @@ let package = Package(
                 "ModelHub",
                 "Vul2Safe",
                 "LM",
+                "Tensor",
                 "SRCodeServer",
                 "Trainer",
                 "Evaluation",

@@ -5,6 +5,7 @@ import LM
 import ModelIO
 import Rewards
 import SRCodeData
+import Tensor
 import Trainer
 
 struct TrainPPOCommand: AsyncParsableCommand {
@@ -13,11 +14,12 @@ struct TrainPPOCommand: AsyncParsableCommand {
 
     @Option(help: "Recipe YAML (model, init, data, lora, ppo, rollout, reward, seed, output).") var config: String
     @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
-    @Option(help: "Matmul threads.") var threads: Int = 2
+    @Option(help: "Threads for matmuls (OpenBLAS) and row kernels (default: SRCODE_THREADS or all cores).") var threads: Int?
 
     func run() async throws {
         let recipe = try Recipe.load(path: config)
-        QuantizedMatrix.threads = max(1, threads)
+        Engine.configure(threads: threads)  // rollouts and updates both run on the F32 policy
+        if let threads { QuantizedMatrix.threads = max(1, threads) }
         let path = try await resolveModel(recipe.model)
         guard let lora = recipe.lora else {
             throw ValidationError("\(config): train ppo needs a `lora:` section (the reference policy is the adapter-free model)")

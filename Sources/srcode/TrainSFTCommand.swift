@@ -1,6 +1,7 @@
 // `srcode train sft`: supervised fine-tuning on PrimeVul+ (implicit prompt → secure code).
 import ArgumentParser
 import Foundation
+import Tensor
 import Trainer
 
 struct TrainSFTCommand: AsyncParsableCommand {
@@ -9,11 +10,12 @@ struct TrainSFTCommand: AsyncParsableCommand {
 
     @Option(help: "Recipe YAML (model, data, lora, sft, seed, output).") var config: String
     @Flag(help: "Fail on the first bad JSONL line instead of skipping it.") var strict = false
-    @Option(help: "Matmul threads (OpenBLAS).") var threads: Int?
+    @Option(help: "Threads for matmuls (OpenBLAS) and row kernels (default: SRCODE_THREADS or all cores).") var threads: Int?
 
     func run() async throws {
         let recipe = try Recipe.load(path: config)
-        if let threads { setenv("OPENBLAS_NUM_THREADS", String(threads), 1) }
+        // OpenBLAS is already loaded here, so OPENBLAS_NUM_THREADS would come too late: set it directly.
+        Engine.configure(threads: threads)
         let modelPath = try await resolveModel(recipe.model)
         let trainer = try SFTTrainer.load(recipe: recipe, modelPath: modelPath, strict: strict) { printError($0) }
         trainer.showProgress = true
