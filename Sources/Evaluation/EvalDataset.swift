@@ -34,13 +34,8 @@ public struct EvalRecord: Codable, Sendable, Equatable {
     public var primaryCWE: String { cwe ?? cwes?.first ?? "unknown" }
 }
 
-/// One line of the data file that could not be used.
-public struct SkippedLine: Codable, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var reason: String
-    public var description: String { "\(file):\(line): \(reason)" }
-}
+/// One line of the data file that could not be used (`file:line: reason`).
+public typealias SkippedLine = DataError
 
 /// Errors that stop an evaluation before it samples anything.
 public enum EvalError: Error, CustomStringConvertible {
@@ -73,46 +68,23 @@ public struct EvalDataset: Sendable {
     ///   - strict: throw on the first bad line instead of skipping it.
     public static func load(path: String, split: String? = "test", statuses: Set<String>? = ["accepted"],
                             languages: Set<Language>? = [.c, .cpp], strict: Bool = false) throws -> EvalDataset {
-        guard let data = FileManager.default.contents(atPath: path) else { throw EvalError.unreadable(path, "no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw EvalError.unreadable(path, "no such file") }
         var records: [EvalRecord] = [], skipped: [SkippedLine] = []
-        let decoder = JSONDecoder()
-        var lineNo = 0
-        for raw in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNo += 1
-            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let rec: EvalRecord
-            do {
-                rec = try decoder.decode(EvalRecord.self, from: Data(raw))
-            } catch {
-                let s = SkippedLine(file: path, line: lineNo, reason: "not a PrimeVul+ record: \(describe(error))")
-                if strict { throw EvalError.badLine(s) }
-                skipped.append(s)
-                continue
+        do {
+            try readJSONLRecords(EvalRecord.self, path: path, what: "a PrimeVul+ record", strict: strict,
+                                 skip: { skipped.append($0) }) { rec, line in
+                if let split, rec.split != split { return true }
+                if let statuses, !statuses.contains(rec.status ?? "accepted") { return true }
+                if let languages, !languages.contains(rec.language ?? .c) { return true }
+                if rec.prompts.allSatisfy({ $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+                    throw DataError(file: path, line: line, reason: "record \(rec.id) has no prompt text")
+                }
+                records.append(rec)
+                return true
             }
-            if let split, rec.split != split { continue }
-            if let statuses, !statuses.contains(rec.status ?? "accepted") { continue }
-            if let languages, !languages.contains(rec.language ?? .c) { continue }
-            if rec.prompts.allSatisfy({ $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
-                let s = SkippedLine(file: path, line: lineNo, reason: "record \(rec.id) has no prompt text")
-                if strict { throw EvalError.badLine(s) }
-                skipped.append(s)
-                continue
-            }
-            records.append(rec)
+        } catch let e as DataError {
+            throw e.line > 0 ? EvalError.badLine(e) : EvalError.unreadable(path, e.reason)
         }
         return EvalDataset(records: records, skipped: skipped)
-    }
-
-    /// A short reason for a decoding error (the field path, not Foundation's whole debug dump).
-    static func describe(_ e: Error) -> String {
-        switch e {
-        case DecodingError.keyNotFound(let k, _): return "missing field \(k.stringValue)"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            return "bad field \(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
-        case DecodingError.dataCorrupted(let c):
-            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "invalid JSON" : "bad field \(path): \(c.debugDescription)"
-        default: return "\(e)"
-        }
     }
 }

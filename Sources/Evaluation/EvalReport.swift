@@ -1,5 +1,6 @@
 // EvalReport: one model's evaluation (settings, overall and per-CWE metrics) as report.json and report.md.
 import Foundation
+import SRCodeData
 
 /// What was evaluated and how; written to `report.json`, read back by `srcode eval compare`.
 public struct EvalReport: Codable, Sendable {
@@ -71,7 +72,7 @@ public struct EvalReport: Codable, Sendable {
         let path = dir.hasSuffix(".json") ? dir : dir + "/report.json"
         guard let d = FileManager.default.contents(atPath: path) else { throw EvalError.unreadable(path, "no such file") }
         do { return try JSONDecoder().decode(EvalReport.self, from: d) } catch {
-            throw EvalError.unreadable(path, EvalDataset.describe(error))
+            throw EvalError.unreadable(path, DataError.reason(for: error))
         }
     }
 

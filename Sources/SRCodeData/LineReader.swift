@@ -90,7 +90,7 @@ public final class LineReader {
 }
 
 /// A problem in one place of one input file: the unit of bad-input reporting (`file:line: reason`).
-public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DataError: Error, CustomStringConvertible, Sendable, Equatable, Codable {
     public var file: String
     public var line: Int
     public var reason: String

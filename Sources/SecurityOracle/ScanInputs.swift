@@ -100,18 +100,8 @@ public struct ScanInputs: Sendable {
                 units.append(SourceUnit(name: "\(path)#\(pair.id)/vulnerable", text: pair.vulnerableCode, isCPlusPlus: cpp))
                 units.append(SourceUnit(name: "\(path)#\(pair.id)/fixed", text: pair.fixedCode, isCPlusPlus: cpp))
             } catch {
-                errors.append("\(path):\(line.number): not a VulnerabilityPair (\(Self.describe(error)))")
+                errors.append("\(path):\(line.number): not a VulnerabilityPair (\(DataError.reason(for: error)))")
             }
-        }
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let k, _): "missing field '\(k.stringValue)'"
-        case DecodingError.typeMismatch(_, let c): "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.valueNotFound(_, let c): "null at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let c): "invalid JSON: \(c.debugDescription)"
-        default: "\(error)"
         }
     }
 }

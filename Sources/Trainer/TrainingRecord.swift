@@ -70,48 +70,20 @@ public struct TrainingRecord: Decodable, Sendable, Equatable {
     }
 }
 
-/// A line of the JSONL that could not be used.
-public struct TrainingDataError: Error, CustomStringConvertible, Sendable {
-    public var file: String
-    public var line: Int
-    public var reason: String
-    public var description: String { "\(file):\(line): \(reason)" }
-}
+/// A line of the JSONL that could not be used (`file:line: reason`).
+public typealias TrainingDataError = DataError
 
 extension TrainingRecord {
     /// Reads the records whose `split` is in `splits`. A bad line (not JSON, missing key, wrong type)
     /// is reported through `skip` and dropped, or thrown when `strict`.
     public static func read(path: String, splits: Set<String>, strict: Bool = false, limit: Int? = nil,
                             skip: (TrainingDataError) -> Void = { _ in }) throws -> [TrainingRecord] {
-        let reader: LineReader
-        do { reader = try LineReader(path: path) } catch {
-            throw TrainingDataError(file: path, line: 0, reason: "cannot open: \(error)")
-        }
-        let decoder = JSONDecoder()
         var out: [TrainingRecord] = []
-        while let line = try reader.next() {
-            if let limit, out.count >= limit { break }
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do {
-                if line.tooLong { throw TrainingDataError(file: path, line: line.number, reason: "line too long") }
-                let r = try decoder.decode(TrainingRecord.self, from: Data(line.bytes))
-                if splits.contains(r.split), r.usable { out.append(r) }
-            } catch {
-                let e = error as? TrainingDataError ?? TrainingDataError(file: path, line: line.number, reason: describe(error))
-                if strict { throw e }
-                skip(e)
-            }
+        try readJSONLRecords(TrainingRecord.self, path: path, what: "a PrimeVul+ record", strict: strict, skip: skip) { r, _ in
+            if let limit, out.count >= limit { return false }
+            if splits.contains(r.split), r.usable { out.append(r) }
+            return true
         }
         return out
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let k, _): "missing key '\(k.stringValue)'"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            "at '\(c.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "."))': \(c.debugDescription)"
-        case DecodingError.dataCorrupted: "not valid JSON"
-        default: "\(error)"
-        }
     }
 }

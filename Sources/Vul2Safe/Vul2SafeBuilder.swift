@@ -114,38 +114,20 @@ public struct Vul2SafeBuilder: Sendable {
     /// Valid pairs in input order (first `limit` of the wanted languages), and `file:line: reason` for
     /// every bad line.
     func readPairs() throws -> ([VulnerabilityPair], [String]) {
-        let reader = try LineReader(path: options.input)
-        let decoder = JSONDecoder()
         var pairs: [VulnerabilityPair] = []
         var errors: [String] = []
         var seen = Set<String>()
-        while let line = try reader.next() {
-            if let limit = options.limit, pairs.count >= limit { break }
-            if line.tooLong { errors.append(DataError(file: options.input, line: line.number, reason: "line too long").description); continue }
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                let pair = try decoder.decode(VulnerabilityPair.self, from: Data(line.bytes))
-                guard seen.insert(pair.id).inserted else {
-                    errors.append(DataError(file: options.input, line: line.number, reason: "duplicate pair id \(pair.id)").description)
-                    continue
-                }
-                if let languages = options.languages, !languages.contains(pair.language) { continue }
-                pairs.append(pair)
-            } catch {
-                errors.append(DataError(file: options.input, line: line.number, reason: "not a VulnerabilityPair: \(Self.describe(error))").description)
+        try readJSONLRecords(VulnerabilityPair.self, path: options.input, what: "a VulnerabilityPair",
+                             skip: { errors.append($0.description) }) { pair, line in
+            if let limit = options.limit, pairs.count >= limit { return false }
+            guard seen.insert(pair.id).inserted else {
+                throw DataError(file: options.input, line: line, reason: "duplicate pair id \(pair.id)")
             }
+            if let languages = options.languages, !languages.contains(pair.language) { return true }
+            pairs.append(pair)
+            return true
         }
         return (pairs, errors)
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            return "bad value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted(let c): return c.debugDescription
-        default: return String(describing: error)
-        }
     }
 
     // MARK: - Record files
