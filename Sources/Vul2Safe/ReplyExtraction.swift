@@ -129,16 +129,31 @@ public enum ReplyExtraction {
         return try? JSONSerialization.jsonObject(with: Data(repair(trimmed).utf8))
     }
 
-    /// Drops trailing commas and closes an unterminated string and open brackets.
+    /// Drops `//` and `/* */` comments (small models annotate their JSON like code) and trailing
+    /// commas, and closes an unterminated string and open brackets.
     static func repair(_ s: String) -> String {
         var out = ""
         var stack: [Character] = []
         var inString = false
         var escaped = false
-        for c in s {
+        let chars = Array(s)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            i += 1
             if inString {
                 out.append(c)
                 if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            if c == "/", i < chars.count, chars[i] == "/" || chars[i] == "*" {
+                let block = chars[i] == "*"
+                i += 1
+                while i < chars.count {
+                    if block, chars[i] == "*", i + 1 < chars.count, chars[i + 1] == "/" { i += 2; break }
+                    if !block, chars[i] == "\n" { break }
+                    i += 1
+                }
                 continue
             }
             switch c {

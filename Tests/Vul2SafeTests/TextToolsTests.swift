@@ -32,6 +32,11 @@ import Testing
         #expect(ReplyExtraction.jsonObject(in: truncated)?["root_cause"] as? String == "the length is not che")
         #expect(ReplyExtraction.jsonArray(in: "prompts: [{\"style\": \"x\", \"prompt\": \"y\"}] done")?.count == 1)
         #expect(ReplyExtraction.jsonObject(in: "<html>502</html>") == nil)
+        // What Qwen2.5-Coder-0.5B wrote as a teacher: comments inside the JSON (kept inside strings).
+        let commented = "```json\n{\n  \"root_cause\": \"path // traversal\",\n  \"vulnerable_lines\": [\n    2,  // Concatenation\n    3 /* open */\n  ]\n}\n```"
+        let parsed = ReplyExtraction.jsonObject(in: commented)
+        #expect(parsed?["root_cause"] as? String == "path // traversal")
+        #expect(parsed?["vulnerable_lines"] as? [Int] == [2, 3])
     }
 
     @Test func spanDiffFindsInsertedCheck() {
