@@ -55,13 +55,12 @@ enum TinyGen {
 }
 
 @Suite struct InferenceModelTests {
-    @Test(arguments: [false, true])
-    func logitsMatchTrainingModel(qwen: Bool) throws {
+    /// Prefill in one call, then the same sequence token by token: the largest logit difference of
+    /// either from the training model's full forward.
+    func maxDiffFromTrainingModel(qwen: Bool, tokens: [Int32]) throws -> Float {
         let (m, inf) = try TinyGen.pair(qwen: qwen)
-        let tokens: [Int32] = [3, 17, 42, 8, 8, 29, 1, 44, 12]
         let reference = try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)) }
-        // Prefill in one call, then the same sequence token by token: both equal the full forward.
-        let cache = inf.makeCache(sequences: 2, capacity: 16)
+        let cache = inf.makeCache(sequences: 2, capacity: tokens.count + 1)
         let all = try inf.forward(tokens: tokens, sequence: 0, cache: cache)
         var stepwise: [Float] = []
         for t in tokens { stepwise += try inf.forward(tokens: [t], sequence: 1, cache: cache) }
@@ -69,24 +68,21 @@ enum TinyGen {
         for i in 0..<reference.count {
             maxDiff = max(maxDiff, abs(all[i] - reference.data[i]), abs(stepwise[i] - reference.data[i]))
         }
+        return maxDiff
+    }
+
+    @Test(arguments: [false, true])
+    func logitsMatchTrainingModel(qwen: Bool) throws {
+        let maxDiff = try maxDiffFromTrainingModel(qwen: qwen, tokens: [3, 17, 42, 8, 8, 29, 1, 44, 12])
         #expect(maxDiff < 1e-4, "max |Δlogit| = \(maxDiff)")
     }
 
     /// A prompt longer than `gemmMinRows` and `prefillRows` takes the dequantize + sgemm route in
-    /// chunks; its logits still equal the training model's and token-by-token decoding's.
+    /// chunks (projections and attention); its logits still equal the training model's.
     @Test func longPrefillThroughSgemmMatches() throws {
-        let (m, inf) = try TinyGen.pair(qwen: true)
         let tokens: [Int32] = (0..<150).map { Int32(($0 * 37 + 11) % 50) }
         #expect(tokens.count > InferenceModel.prefillRows && InferenceModel.prefillRows > QuantizedMatrix.gemmMinRows)
-        let reference = try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)) }
-        let cache = inf.makeCache(sequences: 2, capacity: 160)
-        let all = try inf.forward(tokens: tokens, sequence: 0, cache: cache)
-        var stepwise: [Float] = []
-        for t in tokens { stepwise += try inf.forward(tokens: [t], sequence: 1, cache: cache) }
-        var maxDiff: Float = 0
-        for i in 0..<reference.count {
-            maxDiff = max(maxDiff, abs(all[i] - reference.data[i]), abs(stepwise[i] - reference.data[i]))
-        }
+        let maxDiff = try maxDiffFromTrainingModel(qwen: true, tokens: tokens)
         #expect(maxDiff < 1e-3, "max |Δlogit| = \(maxDiff)")
     }
 
