@@ -6,8 +6,10 @@ import LM
 public struct ServerLimits: Sendable {
     /// Largest accepted request body (413 above).
     public var maxBodyBytes = 1 << 20
-    /// Longest prompt in tokens after templating (400 above).
-    public var maxPromptTokens = 4096
+    /// Longest prompt in tokens after templating (400 above), further capped by the model's context.
+    /// Large enough for a teacher reading a long dataset function with its diff (Vul2Safe), while a
+    /// single request still cannot ask for an unbounded KV cache.
+    public var maxPromptTokens = 16384
     /// `max_tokens` is clamped to this.
     public var maxTokensCap = 1024
     /// Requests waiting for the model at once (429 above): generation is serialized.

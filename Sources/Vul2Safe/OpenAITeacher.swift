@@ -50,8 +50,10 @@ public struct OpenAITeacher: Teacher {
         }
         var lastReason = "no attempt"
         var lastError: AttemptError?
+        var attempts = 0
         for attempt in 0...max(0, settings.maxRetries) {
             try Task.checkCancellation()
+            attempts = attempt + 1
             if attempt > 0 {
                 await meter.retry()
                 var delay = settings.backoff(attempt: attempt, jitter: Double.random(in: 0..<1))
@@ -76,7 +78,7 @@ public struct OpenAITeacher: Teacher {
             }
         }
         await meter.failure()
-        throw TeacherError(reason: lastReason, attempts: settings.maxRetries + 1)
+        throw TeacherError(reason: lastReason, attempts: attempts)
     }
 
     // MARK: - One attempt

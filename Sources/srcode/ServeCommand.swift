@@ -10,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: SamplingOptions
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port (0 = any free port; the bound port is printed).") var port = 8080
-    @Option(name: .customLong("max-prompt-tokens"), help: "Longest accepted prompt.") var maxPromptTokens = 4096
+    @Option(name: .customLong("max-prompt-tokens"), help: "Longest accepted prompt (capped by the model's context).") var maxPromptTokens = 16384
     @Option(name: .customLong("max-tokens-cap"), help: "Upper bound on a request's max_tokens.") var maxTokensCap = 1024
     @Option(name: .customLong("max-body-bytes"), help: "Largest accepted request body.") var maxBodyBytes = 1 << 20
 

@@ -71,6 +71,9 @@ import Vul2SafeTesting
         defer { Task { try? await server.shutdown() } }
         await #expect(throws: TeacherError.self) { try await ask(try OpenAITeacher(settings: settings(server))) }
         #expect(server.requestCount == 1)
+        do { _ = try await ask(try OpenAITeacher(settings: settings(server))) } catch let e as TeacherError {
+            #expect(e.attempts == 1, "the record's note must not claim retries that never happened")
+        }
     }
 
     @Test func cacheMakesRerunsFree() async throws {
