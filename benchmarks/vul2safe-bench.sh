@@ -2,13 +2,15 @@
 # Vul2Safe end-to-end measurement on SVEN train (C/C++) and the PrimeVul sample: the offline anchor
 # (no teacher) and a run through a teacher, per dataset. Prints each run's summary (records/min,
 # accept rate, rejections per gate, overhead share); summary.json holds the same figures.
-#   benchmarks/vul2safe-bench.sh [PAIRS_PER_DATASET] [OUT] [TEACHER_URL MODEL]
+#   benchmarks/vul2safe-bench.sh [PAIRS] [OUT] [TEACHER_URL MODEL]
+# PAIRS is per dataset: one number for both, or SVEN,PRIMEVUL (e.g. 6,4).
 # Without TEACHER_URL the local teacher is used: `srcode serve` on the embedded default
 # (Qwen2.5-Coder-0.5B-Instruct). The pairs are every k-th C/C++ pair of each dataset (deterministic,
 # spread over its CWEs), so a small run still sees the data's mix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-10}; OUT=${2:-/tmp/vul2safe-bench}; URL=${3:-}; MODEL=${4:-qwen2.5-coder-0.5b}
+PAIRS=${1:-10}; OUT=${2:-/tmp/vul2safe-bench}; URL=${3:-}; MODEL=${4:-qwen2.5-coder-0.5b}
+N_SVEN=${PAIRS%%,*}; N_PRIMEVUL=${PAIRS##*,}
 DATA=${SRCODE_DATA:-../shared/data}
 SRCODE=${SRCODE_BIN:-.build/release/srcode}
 [ -x "$SRCODE" ] || swift build -c release --product srcode
@@ -17,8 +19,9 @@ mkdir -p "$OUT"
 # MARK: - Input: import, keep C/C++, take every k-th pair
 $SRCODE data import "$DATA/sven/train" --out "$OUT/sven-all.jsonl" >/dev/null
 $SRCODE data import "$DATA/primevul-sample/pairs_dev.jsonl" --out "$OUT/primevul-all.jsonl" >/dev/null
-for set in sven primevul; do
-  python3 - "$OUT/$set-all.jsonl" "$N" > "$OUT/$set.jsonl" <<'PY'
+for spec in "sven $N_SVEN" "primevul $N_PRIMEVUL"; do
+  set -- $spec
+  python3 - "$OUT/$1-all.jsonl" "$2" > "$OUT/$1.jsonl" <<'PY'
 import json, sys
 rows = [l for l in open(sys.argv[1]) if json.loads(l)["language"] in ("c", "cpp")]
 n = int(sys.argv[2]); k = max(1, len(rows) // n)
