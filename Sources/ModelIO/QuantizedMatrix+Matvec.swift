@@ -42,25 +42,14 @@ extension QuantizedMatrix {
         let xq = UnsafeMutableRawPointer.allocate(byteCount: max(batch * stride, 1), alignment: 64)
         defer { xq.deallocate() }
         for b in 0..<batch { qk_quantize_row(t, x + b * columns, Int64(columns), xq + b * stride) }
-        let job = QuantMatmulJob(isa: isa.rawValue, type: t, rows: rows, k: columns, rowBytes: rowBytes, chunk: chunk,
-                                 batch: batch, base: data.baseAddress!, xq: UnsafeRawPointer(xq), stride: stride, y: y)
-        if nt == 1 { job.run(0) } else { DispatchQueue.concurrentPerform(iterations: nt) { job.run($0) } }
+        // Rows split over a persistent C worker pool (spin-then-sleep), not GCD: see qk_pool.c.
+        qk_matmul_parallel(Int32(nt), isa.rawValue, t, data.baseAddress!, rowBytes, Int64(columns), Int64(rows),
+                           UnsafeRawPointer(xq), stride, Int32(batch), y, Int64(rows))
     }
 }
 
-/// One quantized matmul's shared, read-only state handed to worker threads (each writes disjoint rows of y).
-private struct QuantMatmulJob: @unchecked Sendable {
-    let isa: Int32, type: Int32, rows: Int, k: Int, rowBytes: Int, chunk: Int, batch: Int
-    let base: UnsafeRawPointer, xq: UnsafeRawPointer, stride: Int, y: UnsafeMutablePointer<Float>
-
-    func run(_ t: Int) {
-        let r0 = t * chunk, r1 = min(rows, r0 + chunk)
-        guard r0 < r1 else { return }
-        qk_matmul_rows(isa, type, base, rowBytes, Int64(k), Int64(r0), Int64(r1), xq, stride, Int32(batch), y, Int64(rows))
-    }
-}
-
-/// The same for F32/F16/BF16 weights, in Float32 (no activation rounding).
+/// One F32/F16/BF16 matmul's shared, read-only state handed to GCD worker threads (each writes
+/// disjoint rows of y); Float32 activations, no rounding.
 private struct FloatMatmulJob: @unchecked Sendable {
     let type: GGMLType, rows: Int, k: Int, rowBytes: Int, chunk: Int, batch: Int
     let base: UnsafeRawPointer, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>

@@ -45,6 +45,11 @@ void qk_quantize_row(int type, const float *x, int64_t k, void *out);
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                     const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride);
 
+/// qk_matmul_rows over all `rows`, split into `nthreads` contiguous row ranges run by a persistent
+/// worker pool (the caller runs the first range). Results do not depend on nthreads.
+void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
+                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride);
+
 #ifdef __cplusplus
 }
 #endif
