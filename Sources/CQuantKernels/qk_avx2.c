@@ -64,7 +64,11 @@ QK_AVX2 static inline __m256i dot_us(__m256i u, __m256i s) {
     case 1: body(nb, wv, av, as, 1, out); break;          \
     case 2: body(nb, wv, av, as, 2, out); break;          \
     case 3: body(nb, wv, av, as, 3, out); break;          \
-    default: body(nb, wv, av, as, 4, out); break;         \
+    case 4: body(nb, wv, av, as, 4, out); break;          \
+    case 5: body(nb, wv, av, as, 5, out); break;          \
+    case 6: body(nb, wv, av, as, 6, out); break;          \
+    case 7: body(nb, wv, av, as, 7, out); break;          \
+    default: body(nb, wv, av, as, 8, out); break;         \
     }
 
 /// Weight block → 32 bytes (value order) + scale, min, and whether the bytes are signed.

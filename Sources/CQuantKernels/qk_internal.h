@@ -33,7 +33,7 @@ typedef struct { float d; int16_t bsums[16]; int8_t qs[256]; } qk_a256;
 enum { QK_Q4_0 = 2, QK_Q4_1 = 3, QK_Q5_0 = 6, QK_Q5_1 = 7, QK_Q8_0 = 8, QK_Q4_K = 12, QK_Q5_K = 13, QK_Q6_K = 14 };
 
 /// Most activation rows one kernel call takes (each weight block is unpacked once for all of them).
-#define QK_NMAX 4
+#define QK_NMAX 8
 
 /// out[b] = Σ over `nb` blocks of one weight row · activation row b, for b < n ≤ QK_NMAX; activation
 /// row b starts at a + b·astride bytes. Each out[b] is computed the same way whatever n is.
