@@ -56,7 +56,7 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "LM", dependencies: ["Tensor", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "LM", dependencies: ["Tensor", "ModelIO", "CQuantKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],

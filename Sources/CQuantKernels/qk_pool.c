@@ -1,4 +1,4 @@
-// A tiny persistent worker pool for the row split of one matmul: chunks claimed by all, spin briefly, then sleep.
+// A tiny persistent worker pool (parallel-for over chunks claimed by all; spin briefly, then sleep) for matmul rows and attention heads.
 //
 // Why not GCD: a decode step runs ~200 matmuls of 20-100 µs each; waking a GCD worker per matmul
 // costs tens of µs, which made 2 threads slower than 1 on SmolLM2. Here workers spin on a job
@@ -23,12 +23,11 @@
 
 enum { QK_MAX_WORKERS = 63, QK_SPINS = 5000 };
 
+/// One parallel-for: fn(ctx, c) for every chunk c < nchunks.
 typedef struct {
-    int isa, type, batch, nchunks;
-    const void *w, *xq;
-    size_t row_bytes, xq_stride;
-    int64_t k, rows, chunk, y_stride;
-    float *y;
+    qk_task_fn fn;
+    void *ctx;
+    int64_t nchunks;
 } qk_job;
 
 // The rows are cut into small chunks that the caller and the workers claim one at a time, so the
@@ -44,18 +43,13 @@ static _Atomic int active, done;
 static int nworkers;
 static qk_job current;
 
-static void run_chunk(const qk_job *j, int64_t c) {
-    int64_t r0 = c * j->chunk, r1 = r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows;
-    if (r0 < r1) qk_matmul_rows(j->isa, j->type, j->w, j->row_bytes, j->k, r0, r1, j->xq, j->xq_stride, j->batch, j->y, j->y_stride);
-}
-
 /// Claims and runs chunks of generation `gen` until none is left.
 static void drain(const qk_job *j, uint32_t gen) {
     uint64_t v = atomic_load_explicit(&state, memory_order_acquire);
     for (;;) {
         if ((uint32_t)(v >> 32) != gen || (int64_t)(uint32_t)v >= j->nchunks) return;
         if (!atomic_compare_exchange_weak_explicit(&state, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) continue;
-        run_chunk(j, (uint32_t)v);
+        j->fn(j->ctx, (int64_t)(uint32_t)v);
         atomic_fetch_add_explicit(&done, 1, memory_order_release);
         v = atomic_load_explicit(&state, memory_order_acquire);
     }
@@ -85,14 +79,10 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
-                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride) {
+void qk_parallel_for(int nthreads, int64_t nchunks, qk_task_fn fn, void *ctx) {
     if (nthreads > QK_MAX_WORKERS + 1) nthreads = QK_MAX_WORKERS + 1;
-    int64_t nchunks = rows / 16 < (int64_t)nthreads * 8 ? rows / 16 : (int64_t)nthreads * 8;
-    if (nchunks < 1) nchunks = 1;
-    qk_job job = {isa, type, batch, (int)nchunks, w, xq, row_bytes, xq_stride, k, rows, (rows + nchunks - 1) / nchunks, y_stride, y};
-    if (nthreads <= 1 || nchunks == 1 || pthread_mutex_trylock(&run_mu) != 0) {
-        qk_matmul_rows(isa, type, w, row_bytes, k, 0, rows, xq, xq_stride, batch, y, y_stride);
+    if (nthreads <= 1 || nchunks <= 1 || pthread_mutex_trylock(&run_mu) != 0) {
+        for (int64_t c = 0; c < nchunks; c++) fn(ctx, c);
         return;
     }
     while (nworkers < nthreads - 1) {  // started on first use, kept for the process's life
@@ -101,6 +91,7 @@ void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t r
         pthread_detach(th);
         nworkers++;
     }
+    qk_job job = {fn, ctx, nchunks};
     current = job;
     atomic_store_explicit(&done, 0, memory_order_relaxed);
     uint32_t gen = (uint32_t)(atomic_load_explicit(&state, memory_order_relaxed) >> 32) + 1;
@@ -115,4 +106,28 @@ void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t r
         else sched_yield();  // a worker holding a chunk was descheduled: let it finish
     }
     pthread_mutex_unlock(&run_mu);
+}
+
+// MARK: - Matmul over the pool
+
+typedef struct {
+    int isa, type, batch;
+    const void *w, *xq;
+    size_t row_bytes, xq_stride;
+    int64_t k, rows, chunk, y_stride;
+    float *y;
+} qk_matmul_ctx;
+
+static void matmul_chunk(void *p, int64_t c) {
+    const qk_matmul_ctx *j = p;
+    int64_t r0 = c * j->chunk, r1 = r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows;
+    if (r0 < r1) qk_matmul_rows(j->isa, j->type, j->w, j->row_bytes, j->k, r0, r1, j->xq, j->xq_stride, j->batch, j->y, j->y_stride);
+}
+
+void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
+                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride) {
+    int64_t nchunks = rows / 16 < (int64_t)nthreads * 8 ? rows / 16 : (int64_t)nthreads * 8;
+    if (nchunks < 1) nchunks = 1;
+    qk_matmul_ctx ctx = {isa, type, batch, w, xq, row_bytes, xq_stride, k, rows, (rows + nchunks - 1) / nchunks, y_stride, y};
+    qk_parallel_for(nthreads, nchunks, matmul_chunk, &ctx);
 }

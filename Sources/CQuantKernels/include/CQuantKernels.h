@@ -50,6 +50,21 @@ void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t 
 void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
                         const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride);
 
+/// A task of a parallel-for: runs chunk `c` with the caller's context.
+typedef void (*qk_task_fn)(void *ctx, int64_t c);
+
+/// fn(ctx, c) for c in [0, nchunks) on the caller and up to nthreads − 1 pool workers (chunks are
+/// claimed one at a time). Returns when all are done. Runs everything on the caller when the pool
+/// is busy with another caller's job.
+void qk_parallel_for(int nthreads, int64_t nchunks, qk_task_fn fn, void *ctx);
+
+/// Single-query attention for one decode row: out (H, D) = softmax(q·Kᵀ·scale over P positions) · V,
+/// K and V being P cache rows of G·D floats; query head h reads KV head h / (H/G). `scores` is
+/// scratch of ≥ H·P floats. Heads are split over `nthreads` (the pool) when P·H·D is large enough;
+/// AVX2+FMA when qk_auto_isa() says so, scalar otherwise.
+void qk_attend(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
+               int H, int G, int D, float scale);
+
 #ifdef __cplusplus
 }
 #endif
