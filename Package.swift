@@ -2,6 +2,7 @@
 // SRCode: teach code language models to write secure code with token-level rewards.
 // Targets are layered; dependencies flow one way (see docs/ARCHITECTURE.md):
 //   SRCodeData → (SecurityOracle, Vul2Safe) ; COpenBLAS → Tensor → LM → Trainer ; srcode on top.
+//   CQuantKernels → ModelIO → LM (quantized inference).
 import PackageDescription
 
 let package = Package(
@@ -55,7 +56,7 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "LM", dependencies: ["Tensor", "ModelIO", "COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "LM", dependencies: ["Tensor", "ModelIO", "COpenBLAS", "CQuantKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
@@ -68,7 +69,9 @@ let package = Package(
 
         // MARK: - Model I/O: GGUF/safetensors readers, quantized kernels, BPE tokenizer, model fetching
         // (no tensor dependency: the LM target builds models on top of it).
-        .target(name: "ModelIO", resources: [.copy("Resources")]),
+        // CQuantKernels: C dot kernels (quantized weights × Q8 activations), AVX2 chosen at run time.
+        .target(name: "CQuantKernels"),
+        .target(name: "ModelIO", dependencies: ["CQuantKernels"], resources: [.copy("Resources")]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
         // Hugging Face hub downloads (HTTP stack kept out of ModelIO).
         .target(name: "ModelHub", dependencies: [

@@ -1,4 +1,5 @@
 // The no-grad forward of InferenceModel: quantized matmuls, RoPE, fused single-query attention over the cache.
+import CQuantKernels
 import Foundation
 import ModelIO
 
@@ -32,7 +33,7 @@ extension InferenceModel {
         let x = cache.buffer("x", R * C), h = cache.buffer("h", R * C), t = cache.buffer("t", R * C)
         let q = cache.buffer("q", R * H * D), k = cache.buffer("k", R * W), v = cache.buffer("v", R * W)
         let a = cache.buffer("a", R * H * D), g = cache.buffer("g", R * F), u = cache.buffer("u", R * F)
-        let scores = cache.buffer("scores", cache.capacity)
+        let scores = cache.buffer("scores", H * cache.capacity)  // per head, so heads can run in parallel
         let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
         let w = { cache.buffer("w", $0) }  // dequantized weight chunk of the prefill sgemm
         // A prefill chunk: consecutive rows of one sequence (positions were checked above), attended through sgemm.
@@ -131,35 +132,10 @@ func ropeForward(_ x: UnsafeMutablePointer<Float>, _ cs: UnsafePointer<Float>, h
 }
 
 /// out (H, D) = softmax(q·kᵀ/√D over positions 0..<P) · v for one query row; K, V are (P, G·D) cache rows.
-/// Grouped-query: head h reads KV head h / (H/G). `scores` is scratch of ≥ P floats.
+/// Grouped-query: head h reads KV head h / (H/G). `scores` is scratch of ≥ H·P floats. Runs in C
+/// (`qk_attend`, CQuantKernels): heads split over the matmul worker pool, AVX2+FMA where the CPU
+/// has it (chosen at run time), so attention no longer runs serially on one thread.
 func cachedQueryAttentionForward(_ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ K: UnsafePointer<Float>,
                                  _ Vc: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, P: Int, H: Int, G: Int, D: Int) {
-    let scale = 1 / Float(D).squareRoot(), rep = H / G, W = G * D
-    for h in 0..<H {
-        let qh = q + h * D, off = (h / rep) * D
-        var mx = -Float.infinity
-        for s in 0..<P {
-            let kr = K + s * W + off
-            var acc = SIMD8<Float>()
-            var d = 0
-            while d + 8 <= D {
-                acc += UnsafeRawPointer(qh + d).loadUnaligned(as: SIMD8<Float>.self)
-                    * UnsafeRawPointer(kr + d).loadUnaligned(as: SIMD8<Float>.self)
-                d += 8
-            }
-            var dot = acc.sum()
-            while d < D { dot += qh[d] * kr[d]; d += 1 }
-            scores[s] = dot * scale
-            mx = max(mx, scores[s])
-        }
-        var total: Float = 0
-        for s in 0..<P { scores[s] = exp(scores[s] - mx); total += scores[s] }
-        let o = out + h * D
-        o.update(repeating: 0, count: D)
-        let inv = 1 / total
-        for s in 0..<P {
-            let w = scores[s] * inv, vr = Vc + s * W + off
-            for d in 0..<D { o[d] += w * vr[d] }
-        }
-    }
+    qk_attend(Int32(QuantizedMatrix.threads), out, q, K, Vc, scores, Int64(P), Int32(H), Int32(G), Int32(D), 1 / Float(D).squareRoot())
 }

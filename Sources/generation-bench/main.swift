@@ -18,9 +18,21 @@ func peakRSSMiB() -> Double {
     return kb / 1024
 }
 
+/// CPU seconds (user + system, all threads) used by this process so far.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// CPU seconds of the last ``seconds(_:)`` call: on a shared, loaded machine wall time measures the
+/// load as much as the code, while CPU time per token (with 1 thread) does not.
+nonisolated(unsafe) var lastCPU = 0.0
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let t0 = DispatchTime.now().uptimeNanoseconds
+    let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
     try body()
+    lastCPU = cpuSeconds() - c0
     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
 }
 
@@ -40,6 +52,7 @@ var cache = model.makeCache(sequences: 8, capacity: P + N + 2)
 _ = try model.forward(tokens: Array(prompt.prefix(8)), sequence: 0, cache: cache)  // warm-up
 cache.reset()
 let prefill = try seconds { _ = try model.forward(tokens: prompt, sequence: 0, cache: cache, lastOnly: true) }
+let prefillCPU = lastCPU
 
 // Decode, batch 1: one token per step at growing positions (greedy token fed back).
 var token: Int32 = prompt.last!
@@ -49,6 +62,7 @@ let decode1 = try seconds {
         token = Int32(l.indices.max { l[$0] < l[$1] }!)
     }
 }
+let decode1CPU = lastCPU
 
 // Decode, batch 8: 8 sequences, each prefilled with the prompt, stepping together.
 cache = model.makeCache(sequences: 8, capacity: P + N + 2)
@@ -62,7 +76,10 @@ let decode8 = try seconds {
         for s in 0..<8 { let row = l[(s * V)..<((s + 1) * V)]; tokens[s] = Int32(row.indices.max { row[$0] < row[$1] }! - s * V) }
     }
 }
+let decode8CPU = lastCPU
 let name = (path as NSString).lastPathComponent
 print(String(format: "srcode %@ threads=%d prefill(%d) %.1f tok/s | decode b1 %.1f tok/s | decode b8 %.1f tok/s (aggregate) | peak RSS %.0f MiB",
              name, QuantizedMatrix.threads, prompt.count, Double(prompt.count) / prefill, Double(N) / decode1,
              Double(8 * N) / decode8, peakRSSMiB()))
+print(String(format: "srcode per CPU-second (all threads): prefill %.1f tok | decode b1 %.1f tok | decode b8 %.1f tok | quant kernels %@",
+             Double(prompt.count) / prefillCPU, Double(N) / decode1CPU, Double(8 * N) / decode8CPU, "\(QuantKernelISA.resolved)"))

@@ -77,13 +77,16 @@ enum RealModels {
             for (t, l) in zip(p.top5, p.top5_logits) { maxDiff = max(maxDiff, abs(last[last.startIndex + t] - l)) }
         }
         print("PARITY \(name): top-1 \(50 - mismatches.count)/50 match llama.cpp; max |Δlogit| = \(maxDiff); our tokenizer equal on \(ourTokensEqual)/50")
-        // Measured 2026-11-25: SmolLM2 46/50 (max |Δ| 1.32), Qwen2.5-Coder 49/50 (max |Δ| 0.33). The issue's
-        // acceptance is 50/50; not yet met. Likely cause (unverified): llama.cpp quantizes activations to
-        // Q8 blocks before quantized dot products while our kernels keep F32 activations, which flips
-        // near-tied top-1 tokens. The bound below guards against regressions until that is resolved.
-        #expect(mismatches.count <= 5, "\(mismatches)")
+        for m in mismatches { print("  PARITY \(name) mismatch: \(m)") }
+        // Measured 2026-11-25 with Q8-quantized activations (CQuantKernels, as llama.cpp does) and the
+        // C attention (qk_attend): SmolLM2 46/50 (max |Δ| 1.29), Qwen2.5-Coder 50/50 (max |Δ| 0.41).
+        // Near-tied top-1 tokens flip with summation order alone: with the former Swift attention the
+        // same kernels gave 47/50 and 49/50; with Float32 activations 46/50 and 49/50. The issue's
+        // 50/50 holds on Qwen only. These bounds lock in the measured figures (tighter than before).
+        let bound: (mismatches: Int, maxDiff: Float) = name == "smollm2" ? (4, 1.3) : (0, 0.41)
+        #expect(mismatches.count <= bound.mismatches, "\(mismatches)")
         #expect(ourTokensEqual == 50)
-        #expect(maxDiff < 2.0)
+        #expect(maxDiff < bound.maxDiff)
     }
 
     @Test func answersParis() throws {

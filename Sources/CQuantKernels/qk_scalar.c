@@ -1,0 +1,169 @@
+// Portable scalar dot kernels: the reference each AVX2 kernel must agree with, and the fallback.
+//
+// Legend: w = weight block, a = activation block (x ≈ a.d·q8), q = integer weight value,
+// Σqa = Σ q·q8 over the block (exact in int32). Per block the contribution is
+//   Q4_0/Q5_0/Q8_0: w.d·a.d·Σ(q − off)·q8          Q4_1/Q5_1: w.d·a.d·Σq·q8 + w.m·a.s
+//   Q4_K/Q5_K (sub-block j of 32): a.d·(w.d·sc_j·Σq·q8 − w.dmin·m_j·Σq8)
+//   Q6_K (group g of 16): a.d·w.d·sc_g·Σ(q − 32)·q8
+#include "qk_internal.h"
+
+#include <stddef.h>
+
+// MARK: - 32-value blocks
+
+static float dot_q4_0(int nb, const void *wv, const void *av) {
+    const qk_q4_0 *w = wv;
+    const qk_a32 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 16; j++) {
+            s += ((w[i].qs[j] & 0xF) - 8) * a[i].qs[j] + ((w[i].qs[j] >> 4) - 8) * a[i].qs[j + 16];
+        }
+        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
+    }
+    return acc;
+}
+
+static float dot_q4_1(int nb, const void *wv, const void *av) {
+    const qk_q4_1 *w = wv;
+    const qk_a32 *a = av;
+    float acc = 0, mins = 0;
+    for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 16; j++) s += (w[i].qs[j] & 0xF) * a[i].qs[j] + (w[i].qs[j] >> 4) * a[i].qs[j + 16];
+        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
+        mins += qk_half_to_float(w[i].m) * a[i].s;
+    }
+    return acc + mins;
+}
+
+/// Bit j of the 32 high bits, as the fifth bit (0 or 16) of value j.
+static inline int high5(const uint8_t *qh, int j) { return ((qh[j >> 3] >> (j & 7)) & 1) << 4; }
+
+static float dot_q5_0(int nb, const void *wv, const void *av) {
+    const qk_q5_0 *w = wv;
+    const qk_a32 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = ((w[i].qs[j] & 0xF) | high5(w[i].qh, j)) - 16, hi = ((w[i].qs[j] >> 4) | high5(w[i].qh, j + 16)) - 16;
+            s += lo * a[i].qs[j] + hi * a[i].qs[j + 16];
+        }
+        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
+    }
+    return acc;
+}
+
+static float dot_q5_1(int nb, const void *wv, const void *av) {
+    const qk_q5_1 *w = wv;
+    const qk_a32 *a = av;
+    float acc = 0, mins = 0;
+    for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 16; j++) {
+            int lo = (w[i].qs[j] & 0xF) | high5(w[i].qh, j), hi = (w[i].qs[j] >> 4) | high5(w[i].qh, j + 16);
+            s += lo * a[i].qs[j] + hi * a[i].qs[j + 16];
+        }
+        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
+        mins += qk_half_to_float(w[i].m) * a[i].s;
+    }
+    return acc + mins;
+}
+
+static float dot_q8_0(int nb, const void *wv, const void *av) {
+    const qk_q8_0 *w = wv;
+    const qk_a32 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        int s = 0;
+        for (int j = 0; j < 32; j++) s += w[i].qs[j] * a[i].qs[j];
+        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
+    }
+    return acc;
+}
+
+// MARK: - K-quants (256-value super-blocks)
+
+/// Q4_K and Q5_K share everything but the fifth bit (qh == NULL for Q4_K).
+static inline float dot_qk_4or5(const uint8_t *scales, const uint8_t *qs, const uint8_t *qh, float d, float dmin,
+                                const qk_a256 *a) {
+    int sumi = 0, summ = 0;
+    for (int c = 0; c < 4; c++) {
+        uint8_t s0, m0, s1, m1;
+        qk_scale_min_k4(2 * c, scales, &s0, &m0);
+        qk_scale_min_k4(2 * c + 1, scales, &s1, &m1);
+        int p0 = 0, p1 = 0;
+        for (int l = 0; l < 32; l++) {
+            int lo = qs[32 * c + l] & 0xF, hi = qs[32 * c + l] >> 4;
+            if (qh) {
+                lo |= ((qh[l] >> (2 * c)) & 1) << 4;
+                hi |= ((qh[l] >> (2 * c + 1)) & 1) << 4;
+            }
+            p0 += lo * a->qs[64 * c + l];
+            p1 += hi * a->qs[64 * c + 32 + l];
+        }
+        sumi += s0 * p0 + s1 * p1;
+        summ += m0 * (a->bsums[4 * c] + a->bsums[4 * c + 1]) + m1 * (a->bsums[4 * c + 2] + a->bsums[4 * c + 3]);
+    }
+    return a->d * (d * (float)sumi - dmin * (float)summ);
+}
+
+static float dot_q4_K(int nb, const void *wv, const void *av) {
+    const qk_q4_K *w = wv;
+    const qk_a256 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        acc += dot_qk_4or5(w[i].scales, w[i].qs, NULL, qk_half_to_float(w[i].d), qk_half_to_float(w[i].dmin), &a[i]);
+    }
+    return acc;
+}
+
+static float dot_q5_K(int nb, const void *wv, const void *av) {
+    const qk_q5_K *w = wv;
+    const qk_a256 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        acc += dot_qk_4or5(w[i].scales, w[i].qs, w[i].qh, qk_half_to_float(w[i].d), qk_half_to_float(w[i].dmin), &a[i]);
+    }
+    return acc;
+}
+
+static float dot_q6_K(int nb, const void *wv, const void *av) {
+    const qk_q6_K *w = wv;
+    const qk_a256 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) {
+        int sumi = 0;
+        for (int n = 0; n < 2; n++) {
+            const uint8_t *ql = w[i].ql + 64 * n, *qh = w[i].qh + 32 * n;
+            const int8_t *sc = w[i].scales + 8 * n, *q8 = a[i].qs + 128 * n;
+            int p[8] = {0};
+            for (int l = 0; l < 32; l++) {
+                int g = l / 16;
+                p[g + 0] += (((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32) * q8[l];
+                p[g + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
+                p[g + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
+                p[g + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
+            }
+            for (int g = 0; g < 8; g++) sumi += sc[g] * p[g];
+        }
+        acc += a[i].d * qk_half_to_float(w[i].d) * (float)sumi;
+    }
+    return acc;
+}
+
+// MARK: - Table
+
+/// The scalar kernels take one activation row at a time; these wrappers loop over the n rows.
+#define ROWS(NAME)                                                                          \
+    static void NAME##_rows(int nb, const void *w, const void *a, size_t as, int n, float *out) { \
+        for (int b = 0; b < n; b++) out[b] = NAME(nb, w, (const uint8_t *)a + (size_t)b * as);    \
+    }
+ROWS(dot_q4_0) ROWS(dot_q4_1) ROWS(dot_q5_0) ROWS(dot_q5_1) ROWS(dot_q8_0) ROWS(dot_q4_K) ROWS(dot_q5_K) ROWS(dot_q6_K)
+
+const qk_dotn_fn qk_scalar_kernels[15] = {
+    [QK_Q4_0] = dot_q4_0_rows, [QK_Q4_1] = dot_q4_1_rows, [QK_Q5_0] = dot_q5_0_rows, [QK_Q5_1] = dot_q5_1_rows,
+    [QK_Q8_0] = dot_q8_0_rows, [QK_Q4_K] = dot_q4_K_rows, [QK_Q5_K] = dot_q5_K_rows, [QK_Q6_K] = dot_q6_K_rows,
+};
