@@ -101,6 +101,22 @@ void qk_quantize_row(int type, const float *x, int64_t k, void *out) {
     else qk_quantize_a32(x, k, (qk_a32 *)out);
 }
 
+void qk_round_activations(int type, const float *x, int64_t k, float *out) {
+    if (qk_is_k(type)) {
+        for (int64_t i = 0; i < k / 256; i++) {
+            qk_a256 a;
+            qk_quantize_a256(x + 256 * i, 256, &a);
+            for (int j = 0; j < 256; j++) out[256 * i + j] = a.d * (float)a.qs[j];
+        }
+    } else {
+        for (int64_t i = 0; i < k / 32; i++) {
+            qk_a32 a;
+            qk_quantize_a32(x + 32 * i, 32, &a);
+            for (int j = 0; j < 32; j++) out[32 * i + j] = a.d * (float)a.qs[j];
+        }
+    }
+}
+
 // MARK: - Matmul over a row range
 
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,

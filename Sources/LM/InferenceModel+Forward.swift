@@ -35,7 +35,7 @@ extension InferenceModel {
         let a = cache.buffer("a", R * H * D), g = cache.buffer("g", R * F), u = cache.buffer("u", R * F)
         let scores = cache.buffer("scores", H * cache.capacity)  // per head, so heads can run in parallel
         let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
-        let w = { cache.buffer("w", $0) }  // dequantized weight chunk of the prefill sgemm
+        let w = { cache.buffer($0, $1) }  // the prefill sgemm's rounded activations and dequantized weights
         // A prefill chunk: consecutive rows of one sequence (positions were checked above), attended through sgemm.
         let onePrompt = R >= QuantizedMatrix.gemmMinRows && rows.allSatisfy { $0.sequence == rows[0].sequence }
 
@@ -60,8 +60,13 @@ extension InferenceModel {
                 ropeForward(q + i * H * D, rot + i * D, heads: H, D: D, adjacent: ropeAdjacent)
                 ropeForward(k + i * W, rot + i * D, heads: G, D: D, adjacent: ropeAdjacent)
                 let r = rows[i]
-                cache.keyRow(li, r.sequence, r.position).update(from: k + i * W, count: W)
-                cache.valueRow(li, r.sequence, r.position).update(from: v + i * W, count: W)
+                let kr = cache.keyRow(li, r.sequence, r.position), vr = cache.valueRow(li, r.sequence, r.position)
+                if cache.halfPrecision {
+                    for j in 0..<W { kr[j] = Float(Float16(k[i * W + j])); vr[j] = Float(Float16(v[i * W + j])) }
+                } else {
+                    kr.update(from: k + i * W, count: W)
+                    vr.update(from: v + i * W, count: W)
+                }
             }
             if onePrompt {
                 let r = rows[0]

@@ -19,12 +19,17 @@ extension QuantizedMatrix {
     /// Y (batch, rows) = X (batch, columns) · Wᵀ, by the quantized kernels for small batches (decode)
     /// and by dequantize + sgemm for large ones (prefill).
     ///
-    /// - Parameter scratch: hands out a buffer of at least the given number of floats (reused across calls).
+    /// The activations are first rounded to the kernels' 8-bit grid (``roundActivations``), so a
+    /// prompt's logits do not depend on which route its rows took, and match llama.cpp's.
+    ///
+    /// - Parameter scratch: hands out a named buffer of at least the given number of floats (reused across calls).
     func product(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>,
-                 scratch: (Int) -> UnsafeMutablePointer<Float>) {
+                 scratch: (String, Int) -> UnsafeMutablePointer<Float>) {
         guard batch >= Self.gemmMinRows, columns > 0 else { return matmul(x, batch: batch, into: y) }
+        let rounded = scratch("gemm-x", batch * columns)
+        let x = roundActivations(x, rows: batch, into: rounded) ? UnsafePointer(rounded) : x
         let chunk = max(1, min(rows, Self.gemmChunkValues / columns))
-        let w = scratch(chunk * columns)
+        let w = scratch("gemm-w", chunk * columns)
         var r0 = 0
         while r0 < rows {
             let n = min(chunk, rows - r0), first = r0

@@ -29,3 +29,17 @@ extension GGMLType {
     /// (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K). F32/F16/BF16 stay in Swift, in Float32.
     public var hasQuantKernel: Bool { qk_supports(Int32(rawValue)) != 0 }
 }
+
+extension QuantizedMatrix {
+    /// Writes `rows` activation rows (`columns` floats each) as the quantized kernels see them:
+    /// rounded to this type's 8-bit activation grid. Returns `false`, writing nothing, for types the
+    /// kernels do not cover (their activations stay Float32).
+    ///
+    /// A Float32 GEMM of the dequantized weights over these values computes what the kernels (and
+    /// llama.cpp) compute, so a prefill through sgemm and a decode step through the kernels agree.
+    public func roundActivations(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) -> Bool {
+        guard type.hasQuantKernel else { return false }
+        for r in 0..<rows { qk_round_activations(Int32(type.rawValue), x + r * columns, Int64(columns), out + r * columns) }
+        return true
+    }
+}

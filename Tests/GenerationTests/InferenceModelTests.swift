@@ -61,6 +61,7 @@ enum TinyGen {
         let (m, inf) = try TinyGen.pair(qwen: qwen)
         let reference = try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)) }
         let cache = inf.makeCache(sequences: 2, capacity: tokens.count + 1)
+        cache.halfPrecision = false  // exact keys and values, as the training model has
         let all = try inf.forward(tokens: tokens, sequence: 0, cache: cache)
         var stepwise: [Float] = []
         for t in tokens { stepwise += try inf.forward(tokens: [t], sequence: 1, cache: cache) }
@@ -86,7 +87,8 @@ enum TinyGen {
         #expect(maxDiff < 1e-3, "max |Δlogit| = \(maxDiff)")
     }
 
-    /// On a real block format the sgemm route equals a Float64 product of the dequantized weights.
+    /// On a real block format the sgemm route equals a Float64 product of the dequantized weights and
+    /// the activations rounded to the kernels' grid, and so agrees with the quantized kernels.
     @Test func sgemmProductEqualsDequantizedReference() throws {
         let rows = 40, columns = 64, batch = 20
         var blocks: [UInt8] = []
@@ -99,28 +101,35 @@ enum TinyGen {
         }
         let w = try QuantizedMatrix(type: .q8_0, rows: rows, columns: columns, blocks: blocks)
         let x = (0..<(batch * columns)).map { Float(($0 * 13) % 17) * 0.1 - 0.8 }
-        var y = [Float](repeating: 0, count: batch * rows)
-        var scratch: UnsafeMutablePointer<Float>?
-        defer { scratch?.deallocate() }
+        var y = [Float](repeating: 0, count: batch * rows), viaKernels = y
+        var rounded = [Float](repeating: 0, count: batch * columns)
+        var buffers: [String: UnsafeMutablePointer<Float>] = [:]
+        defer { buffers.values.forEach { $0.deallocate() } }
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeMutableBufferPointer { yb in
-                w.product(xb.baseAddress!, batch: batch, into: yb.baseAddress!) { n in
-                    scratch = .allocate(capacity: n)
-                    return scratch!
+                w.product(xb.baseAddress!, batch: batch, into: yb.baseAddress!) { name, n in
+                    let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                    buffers[name]?.deallocate()
+                    buffers[name] = p
+                    return p
                 }
             }
+            viaKernels.withUnsafeMutableBufferPointer { w.matmul(xb.baseAddress!, batch: batch, into: $0.baseAddress!) }
+            #expect(rounded.withUnsafeMutableBufferPointer { w.roundActivations(xb.baseAddress!, rows: batch, into: $0.baseAddress!) })
         }
         let wf = w.dequantized()
-        var maxDiff = 0.0
+        var maxDiff = 0.0, maxKernelDiff = 0.0
         for b in 0..<batch {
             for r in 0..<rows {
                 var ref = 0.0
-                for c in 0..<columns { ref += Double(wf[r * columns + c]) * Double(x[b * columns + c]) }
+                for c in 0..<columns { ref += Double(wf[r * columns + c]) * Double(rounded[b * columns + c]) }
                 maxDiff = max(maxDiff, abs(ref - Double(y[b * rows + r])) / max(1, abs(ref)))
+                maxKernelDiff = max(maxKernelDiff, abs(ref - Double(viaKernels[b * rows + r])) / max(1, abs(ref)))
             }
         }
         #expect(batch >= QuantizedMatrix.gemmMinRows)
-        #expect(maxDiff < 1e-5, "max relative |Δ| = \(maxDiff)")
+        #expect(maxDiff < 1e-5, "sgemm route: max relative |Δ| = \(maxDiff)")
+        #expect(maxKernelDiff < 1e-5, "kernels: max relative |Δ| = \(maxKernelDiff)")
     }
 
     @Test func adjacentRopeEqualsPermutedHalfSplit() throws {

@@ -78,12 +78,13 @@ enum RealModels {
         }
         print("PARITY \(name): top-1 \(50 - mismatches.count)/50 match llama.cpp; max |Δlogit| = \(maxDiff); our tokenizer equal on \(ourTokensEqual)/50")
         for m in mismatches { print("  PARITY \(name) mismatch: \(m)") }
-        // Measured 2026-11-25 with Q8-quantized activations (CQuantKernels, as llama.cpp does) and the
-        // C attention (qk_attend): SmolLM2 46/50 (max |Δ| 1.29), Qwen2.5-Coder 50/50 (max |Δ| 0.41).
-        // Near-tied top-1 tokens flip with summation order alone: with the former Swift attention the
-        // same kernels gave 47/50 and 49/50; with Float32 activations 46/50 and 49/50. The issue's
-        // 50/50 holds on Qwen only. These bounds lock in the measured figures (tighter than before).
-        let bound: (mismatches: Int, maxDiff: Float) = name == "smollm2" ? (4, 1.3) : (0, 0.41)
+        // Measured 2026-11-25 with Q8-quantized activations (CQuantKernels, as llama.cpp does), the C
+        // attention (qk_attend), prefill through sgemm over the same Q8-rounded activations, and keys and
+        // values rounded to Float16 (llama.cpp's f16 cache): SmolLM2 48/50 (max |Δ| 1.20), Qwen2.5-Coder
+        // 50/50 (max |Δ| 0.44). Near-tied top-1 tokens flip with summation order alone: without the f16
+        // cache rounding the counts were 48/50 and 49/50; with Float32 activations 46/50 and 49/50.
+        // The 50/50 holds on Qwen only. These bounds lock in the measured figures.
+        let bound: (mismatches: Int, maxDiff: Float) = name == "smollm2" ? (2, 1.25) : (0, 0.45)
         #expect(mismatches.count <= bound.mismatches, "\(mismatches)")
         #expect(ourTokensEqual == 50)
         #expect(maxDiff < bound.maxDiff)

@@ -39,6 +39,10 @@ size_t qk_activation_row_bytes(int type, int64_t k);
 /// Q8_0/Q8_1-style 32-blocks for the 32-value types, Q8_K (256 values + 16 partial sums) for K-quants.
 void qk_quantize_row(int type, const float *x, int64_t k, void *out);
 
+/// x (k floats) as the kernels see it: quantized for weights of `type` (qk_quantize_row), then
+/// expanded back to floats d·q. A Float32 GEMM over these values computes what the kernels compute.
+void qk_round_activations(int type, const float *x, int64_t k, float *out);
+
 /// y[b * y_stride + r] = W[r] · X[b] for rows r in [r0, r1) and b in [0, batch).
 /// w: the weight rows (row_bytes each, ggml blocks of `type`); xq: `batch` quantized activation rows,
 /// xq_stride bytes apart. Each weight row is applied to all `batch` activations while it is in cache.
