@@ -37,7 +37,7 @@ extension InferenceModel {
         let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
         let w = { cache.buffer($0, $1) }  // the prefill sgemm's rounded activations and dequantized weights
         // A prefill chunk: consecutive rows of one sequence (positions were checked above), attended through sgemm.
-        let onePrompt = R >= QuantizedMatrix.gemmMinRows && rows.allSatisfy { $0.sequence == rows[0].sequence }
+        let onePrompt = R >= InferenceModel.sgemmAttentionMinRows && rows.allSatisfy { $0.sequence == rows[0].sequence }
 
         for (i, r) in rows.enumerated() {
             embed.dequantizeRow(Int(r.token), into: x + i * C)

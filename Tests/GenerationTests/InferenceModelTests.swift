@@ -81,7 +81,7 @@ enum TinyGen {
     /// A prompt longer than `gemmMinRows` and `prefillRows` takes the dequantize + sgemm route in
     /// chunks (projections and attention); its logits still equal the training model's.
     @Test func longPrefillThroughSgemmMatches() throws {
-        let tokens: [Int32] = (0..<150).map { Int32(($0 * 37 + 11) % 50) }
+        let tokens: [Int32] = (0..<(InferenceModel.prefillRows + 40)).map { Int32(($0 * 37 + 11) % 50) }
         #expect(tokens.count > InferenceModel.prefillRows && InferenceModel.prefillRows > QuantizedMatrix.gemmMinRows)
         let maxDiff = try maxDiffFromTrainingModel(qwen: true, tokens: tokens)
         #expect(maxDiff < 1e-3, "max |Δlogit| = \(maxDiff)")
@@ -90,7 +90,7 @@ enum TinyGen {
     /// On a real block format the sgemm route equals a Float64 product of the dequantized weights and
     /// the activations rounded to the kernels' grid, and so agrees with the quantized kernels.
     @Test func sgemmProductEqualsDequantizedReference() throws {
-        let rows = 40, columns = 64, batch = 20
+        let rows = 40, columns = 64, batch = QuantizedMatrix.gemmMinRows + 4
         var blocks: [UInt8] = []
         var state: UInt32 = 7
         func next() -> UInt8 { state = state &* 1_664_525 &+ 1_013_904_223; return UInt8(truncatingIfNeeded: state >> 24) }
