@@ -18,6 +18,14 @@ typedef struct {
     int avx2;
 } qk_attend_ctx;
 
+/// sc[s] ← exp(sc[s] − mx) over the P scores of one head; returns 1 / Σ, the softmax normalizer.
+/// Shared by the AVX2 and scalar heads (the exponentials are scalar in both).
+static inline float exp_scores(float *sc, int64_t P, float mx) {
+    float total = 0;
+    for (int64_t s = 0; s < P; s++) { sc[s] = expf(sc[s] - mx); total += sc[s]; }
+    return 1 / total;
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
@@ -39,9 +47,7 @@ __attribute__((target("avx2,fma"))) static void head_avx2(const qk_attend_ctx *c
         sc[s] = dot * c->scale;
         if (sc[s] > mx) mx = sc[s];
     }
-    float total = 0;
-    for (int64_t s = 0; s < c->P; s++) { sc[s] = expf(sc[s] - mx); total += sc[s]; }
-    const float inv = 1 / total;
+    const float inv = exp_scores(sc, c->P, mx);
     float *o = c->out + (int64_t)h * D;
     for (int d = 0; d < D; d++) o[d] = 0;
     for (int64_t s = 0; s < c->P; s++) {
@@ -66,9 +72,7 @@ static void head_scalar(const qk_attend_ctx *c, int h) {
         sc[s] = dot * c->scale;
         if (sc[s] > mx) mx = sc[s];
     }
-    float total = 0;
-    for (int64_t s = 0; s < c->P; s++) { sc[s] = expf(sc[s] - mx); total += sc[s]; }
-    const float inv = 1 / total;
+    const float inv = exp_scores(sc, c->P, mx);
     float *o = c->out + (int64_t)h * D;
     for (int d = 0; d < D; d++) o[d] = 0;
     for (int64_t s = 0; s < c->P; s++) {
