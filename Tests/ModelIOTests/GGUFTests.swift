@@ -92,15 +92,7 @@ import Testing
             let tol = m.type.hasQuantKernel ? ref.q8Bound : 1e-5 * ref.mag + 1e-6
             #expect(abs(Double(y[r]) - ref.dot) <= tol, "\(name) row \(r): \(y[r]) vs \(ref.dot)")
         }
-        let batch = 3
-        let xs = (0..<batch * m.columns).map { _ in Float.random(in: -1...1, using: &rng) }
-        var ys = [Float](repeating: 0, count: batch * m.rows)
-        xs.withUnsafeBufferPointer { xb in ys.withUnsafeMutableBufferPointer { m.matmul(xb.baseAddress!, batch: batch, into: $0.baseAddress!) } }
-        for b in 0..<batch {
-            var yb = [Float](repeating: 0, count: m.rows)
-            m.matvec(Array(xs[b * m.columns..<(b + 1) * m.columns]), into: &yb)
-            #expect(Array(ys[b * m.rows..<(b + 1) * m.rows]) == yb, "\(name) batch row \(b)")
-        }
+        expectBatchEqualsSingleMatvecs(m, batch: 3, label: name, using: &rng)
     }
 }
 

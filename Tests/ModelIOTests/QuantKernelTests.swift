@@ -120,14 +120,18 @@ func isas() -> [QuantKernelISA] { QuantKernelISA.avx2.isAvailable ? [.scalar, .a
     var rng = SystemRandomNumberGenerator()
     for (type, offsets) in kernelTypes {
         let m = try randomMatrix(type, scaleOffsets: offsets, rows: 1024, columns: 256, using: &rng)  // ≥ 2¹⁸: threaded
-        let batch = 8
-        let xs = (0..<batch * m.columns).map { _ in Float.random(in: -1...1, using: &rng) }
-        var ys = [Float](repeating: 0, count: batch * m.rows)
-        xs.withUnsafeBufferPointer { xb in ys.withUnsafeMutableBufferPointer { m.matmul(xb.baseAddress!, batch: batch, into: $0.baseAddress!) } }
-        for b in 0..<batch {
-            var yb = [Float](repeating: 0, count: m.rows)
-            m.matvec(Array(xs[b * m.columns..<(b + 1) * m.columns]), into: &yb)
-            #expect(Array(ys[b * m.rows..<(b + 1) * m.rows]) == yb, "\(type) batch row \(b)")
-        }
+        expectBatchEqualsSingleMatvecs(m, batch: 8, label: "\(type)", using: &rng)
+    }
+}
+
+/// `m.matmul` over `batch` random activation rows equals `batch` single matvecs, bit for bit.
+func expectBatchEqualsSingleMatvecs<G: RandomNumberGenerator>(_ m: QuantizedMatrix, batch: Int, label: String, using rng: inout G) {
+    let xs = (0..<batch * m.columns).map { _ in Float.random(in: -1...1, using: &rng) }
+    var ys = [Float](repeating: 0, count: batch * m.rows)
+    xs.withUnsafeBufferPointer { xb in ys.withUnsafeMutableBufferPointer { m.matmul(xb.baseAddress!, batch: batch, into: $0.baseAddress!) } }
+    for b in 0..<batch {
+        var yb = [Float](repeating: 0, count: m.rows)
+        m.matvec(Array(xs[b * m.columns..<(b + 1) * m.columns]), into: &yb)
+        #expect(Array(ys[b * m.rows..<(b + 1) * m.rows]) == yb, "\(label) batch row \(b)")
     }
 }
