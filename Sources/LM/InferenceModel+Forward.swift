@@ -2,7 +2,6 @@
 import CQuantKernels
 import Foundation
 import ModelIO
-import Tensor
 
 // Legend: R rows (tokens) in the call, C hidden, H/G query/KV heads, D head dim, F ffn, V vocab, W = G·D.
 
@@ -71,8 +70,8 @@ extension InferenceModel {
             }
             if onePrompt {
                 let r = rows[0]
-                cachedCausalAttentionForward(a, q, cache.keyRow(li, r.sequence, 0), cache.valueRow(li, r.sequence, 0),
-                                             rows: R, p0: r.position, H: H, G: G, D: D)
+                prefillAttentionForward(a, q, cache.keyRow(li, r.sequence, 0), cache.valueRow(li, r.sequence, 0),
+                                        cache.buffer("prefill-scores", R * (r.position + R)), p0: r.position, R: R, H: H, G: G, D: D)
             } else {
                 for i in 0..<R {
                     let r = rows[i]

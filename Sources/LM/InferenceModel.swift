@@ -103,7 +103,7 @@ public final class InferenceModel: @unchecked Sendable {
     /// Rows per forward call when a prompt is prefilled: large enough that the dequantize + sgemm
     /// route (``QuantizedMatrix/product(_:batch:into:scratch:)``) amortizes its dequantization.
     public static let prefillRows = 512
-    /// Rows of one sequence from which a forward call attends through sgemm (Tensor's `cachedCausalAttentionForward`, the training attention's per-head kernel)
+    /// Rows of one sequence from which a forward call attends through sgemm (`prefillAttentionForward`)
     /// instead of one query row at a time: the same threshold as the projections' sgemm route, so a
     /// forward call computes either entirely like a decode step or entirely through BLAS.
     static let sgemmAttentionMinRows = QuantizedMatrix.gemmMinRows

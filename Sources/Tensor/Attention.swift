@@ -12,75 +12,40 @@ func attentionForward(
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
     _ keyMask: UnsafePointer<Float>?, B: Int, T: Int, H: Int, G: Int, D: Int
 ) {
-    let rep = H / G
+    let scale = 1 / Float(D).squareRoot(), rep = H / G
     // One (b, h) pair per task, each calling single-threaded sgemm: the pairs are plenty of parallelism.
     withBLASThreads(1) {
         parallelFor(B * H) { pairs in
             for bh in pairs {
                 let (b, h) = (bh / H, bh % H), g = h / rep
-                causalAttentionHead(out + b * T * H * D + h * D, att + bh * T * T, q + b * T * H * D + h * D,
-                                    k + b * T * G * D + g * D, v + b * T * G * D + g * D, keyMask.map { $0 + b * T },
-                                    rows: T, p0: 0, H: H, G: G, D: D)
+                let qh = q + b * T * H * D + h * D, kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
+                let a = att + bh * T * T
+                sgemm(false, true, T, T, D, scale, qh, H * D, kh, G * D, 0, a, T)
+                maskedSoftmaxRows(a, T: T, mask: keyMask.map { $0 + b * T })
+                sgemm(false, false, T, D, T, 1, a, T, vh, G * D, 0, out + b * T * H * D + h * D, H * D)
             }
         }
     }
 }
 
-/// One head of causal attention for `rows` queries at positions p0..<p0+rows over P = p0 + rows keys:
-/// a (rows, P) = softmax(mask(q kᵀ / √D)), row t seeing keys 0...p0+t ; out = a v.
-/// Rows are strided views: q and out H·D apart, k and v G·D apart. Training runs it with p0 = 0
-/// (rows = T); the KV-cached prefill with the cache's earlier positions as p0.
+/// In-place softmax of each row t of a (T,T) over keys s ≤ t with mask[s] ≠ 0; other entries become 0.
+/// A row with no visible key is all zeros (it attends to nothing and passes no gradient).
 @inline(__always)
-func causalAttentionHead(
-    _ out: UnsafeMutablePointer<Float>, _ a: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>,
-    _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ keyMask: UnsafePointer<Float>?,
-    rows R: Int, p0: Int, H: Int, G: Int, D: Int
-) {
-    let P = p0 + R
-    sgemm(false, true, R, P, D, 1 / Float(D).squareRoot(), q, H * D, k, G * D, 0, a, P)
-    maskedSoftmaxRows(a, rows: R, keys: P, offset: p0, mask: keyMask)
-    sgemm(false, false, R, D, P, 1, a, P, v, G * D, 0, out, H * D)
-}
-
-/// Causal attention of a prompt chunk over a KV cache: `rows` queries at positions p0..<p0+rows of one
-/// sequence, against the P = p0 + rows keys and values already in the cache (theirs included).
-/// q and out are (rows, H·D); k and v are P cache rows of G·D. The prefill of a KV-cached decoder.
-public func cachedCausalAttentionForward(
-    _ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>,
-    _ v: UnsafePointer<Float>, rows R: Int, p0: Int, H: Int, G: Int, D: Int
-) {
-    let rep = H / G, P = p0 + R
-    let workers = parallelChunks(H)
-    let scores = Tensor(uninitialized: [workers, R, P])
-    withBLASThreads(1) {
-        parallelForChunks(H) { chunk, heads in
-            for h in heads {
-                causalAttentionHead(out + h * D, scores.data + chunk * R * P, q + h * D, k + (h / rep) * D,
-                                    v + (h / rep) * D, nil, rows: R, p0: p0, H: H, G: G, D: D)
-            }
-        }
-    }
-}
-
-/// In-place softmax of each row t of a (rows, keys) matrix over keys s ≤ offset + t with mask[s] ≠ 0;
-/// other entries become 0. A row with no visible key is all zeros (it attends to nothing and passes
-/// no gradient).
-@inline(__always)
-func maskedSoftmaxRows(_ a: UnsafeMutablePointer<Float>, rows R: Int, keys P: Int, offset p0: Int, mask: UnsafePointer<Float>?) {
-    for t in 0..<R {
-        let row = a + t * P, last = p0 + t
+func maskedSoftmaxRows(_ a: UnsafeMutablePointer<Float>, T: Int, mask: UnsafePointer<Float>?) {
+    for t in 0..<T {
+        let row = a + t * T
         var mx = -Float.infinity
-        for s in 0...last where mask == nil || mask![s] != 0 { mx = max(mx, row[s]) }
-        if mx == -.infinity { row.update(repeating: 0, count: P); continue }
+        for s in 0...t where mask == nil || mask![s] != 0 { mx = max(mx, row[s]) }
+        if mx == -.infinity { row.update(repeating: 0, count: T); continue }
         var total: Float = 0
-        for s in 0...last {
+        for s in 0...t {
             let e: Float = (mask == nil || mask![s] != 0) ? Foundation.exp(row[s] - mx) : 0
             row[s] = e
             total += e
         }
         let inv = 1 / total
-        for s in 0...last { row[s] *= inv }
-        if last + 1 < P { (row + last + 1).update(repeating: 0, count: P - last - 1) }
+        for s in 0...t { row[s] *= inv }
+        if t + 1 < T { (row + t + 1).update(repeating: 0, count: T - t - 1) }
     }
 }
 
