@@ -141,10 +141,11 @@ QK_AVX2 INLINE int min_dot(__m256i mins16, const int16_t *bsums) {
     return _mm_cvtsi128_si32(s);
 }
 
-/// Q4_K / Q5_K (qh == NULL for Q4_K): the 8 sub-blocks unpacked once, Σ_j sc_j·Σq·q8 in int32 lanes
-/// per activation row, the mins from bsums.
+/// Q4_K / Q5_K: the 8 sub-blocks unpacked once, Σ_j sc_j·Σq·q8 in int32 lanes per activation row,
+/// the mins from bsums. mode 1 = Q5_K (lanes, like ggml_vec_dot_q5_K_q8_K); Q4_K follows llama.cpp's
+/// repacked kernels: mode 0 = gemv (one step per superblock), mode 2 = 4-row gemm (one per sub-block pair).
 QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out,
-                               const int five) {
+                               const int mode) {
     __m256 acc[QK_NMAX];
     float mins[QK_NMAX];
     for (int b = 0; b < n; b++) { acc[b] = _mm256_setzero_ps(); mins[b] = 0; }
@@ -152,7 +153,7 @@ QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t
     for (int i = 0; i < nb; i++) {
         const uint8_t *scales, *qs, *qh = NULL;
         float d, dmin;
-        if (five) {
+        if (mode == 1) {
             const qk_q5_K *w = (const qk_q5_K *)wv + i;
             scales = w->scales; qs = w->qs; qh = w->qh; d = half(w->d); dmin = half(w->dmin);
         } else {
@@ -164,12 +165,12 @@ QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t
         const __m256i mins16 = _mm256_setr_epi16(m[0], m[0], m[1], m[1], m[2], m[2], m[3], m[3],
                                                  m[4], m[4], m[5], m[5], m[6], m[6], m[7], m[7]);
         __m256i q[8];
-        const __m256i hbits = five ? LOAD(qh) : _mm256_setzero_si256();
+        const __m256i hbits = mode == 1 ? LOAD(qh) : _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
             __m256i raw = LOAD(qs + 32 * c);
             q[2 * c] = _mm256_and_si256(raw, low);
             q[2 * c + 1] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low);
-            if (five) {
+            if (mode == 1) {
                 const __m256i b0 = _mm256_set1_epi8((char)(1 << (2 * c))), b1 = _mm256_set1_epi8((char)(1 << (2 * c + 1)));
                 q[2 * c] = _mm256_or_si256(q[2 * c], _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b0), b0), bit5));
                 q[2 * c + 1] = _mm256_or_si256(q[2 * c + 1], _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b1), b1), bit5));
@@ -177,16 +178,44 @@ QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t
         }
         for (int b = 0; b < n; b++) {
             const qk_a256 *a = ACT256(b, i);
+            if (mode == 2) {  // Q4_K, llama.cpp's 4-row repacked gemm: one step per pair of sub-blocks
+                float accf = _mm256_cvtss_f32(acc[b]);
+                for (int c = 0; c < 4; c++) {
+                    __m256i sumi = _mm256_setzero_si256();
+                    for (int j = 2 * c; j < 2 * c + 2; j++) {
+                        __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
+                        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
+                    }
+                    __m128i t = _mm_add_epi32(_mm256_castsi256_si128(sumi), _mm256_extracti128_si256(sumi, 1));
+                    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+                    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
+                    const int imin = m[2 * c] * (a->bsums[4 * c] + a->bsums[4 * c + 1]) +
+                                     m[2 * c + 1] * (a->bsums[4 * c + 2] + a->bsums[4 * c + 3]);
+                    accf = fmaf((float)_mm_cvtsi128_si32(t), d * a->d, accf);
+                    mins[b] = fmaf((float)imin, dmin * a->d, mins[b]);
+                }
+                acc[b] = _mm256_setr_ps(accf, 0, 0, 0, 0, 0, 0, 0);
+                continue;
+            }
             __m256i sumi = _mm256_setzero_si256();
             for (int j = 0; j < 8; j++) {
                 __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
             }
-            acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(sumi), acc[b]);
-            mins[b] += a->d * dmin * (float)min_dot(mins16, a->bsums);
+            if (mode == 1) {
+                acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(sumi), acc[b]);
+                mins[b] += a->d * dmin * (float)min_dot(mins16, a->bsums);
+            } else {  // Q4_K: llama.cpp's repacked order (see qk_scalar.c), kept in lane 0
+                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(sumi), _mm256_extracti128_si256(sumi, 1));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
+                const float isum = (float)_mm_cvtsi128_si32(t), imin = (float)min_dot(mins16, a->bsums);
+                acc[b] = _mm256_setr_ps(fmaf(isum, d * a->d, _mm256_cvtss_f32(acc[b])), 0, 0, 0, 0, 0, 0, 0);
+                mins[b] = fmaf(imin, dmin * a->d, mins[b]);
+            }
         }
     }
-    for (int b = 0; b < n; b++) out[b] = hsum(acc[b]) - mins[b];
+    for (int b = 0; b < n; b++) out[b] = mode == 1 ? hsum(acc[b]) - mins[b] : _mm256_cvtss_f32(acc[b]) - mins[b];
 }
 
 QK_AVX2 INLINE void dot_q4_K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
@@ -203,6 +232,13 @@ QK_AVX2 static void dot_q5_K(int nb, const void *wv, const void *avv, size_t as,
     const uint8_t *av = avv;
     DISPATCH_N(dot_q5_K_n)
 }
+QK_AVX2 INLINE void dot_q4_K_gemm_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
+    dot_q45K_n(nb, wv, av, as, n, out, 2);
+}
+QK_AVX2 static void dot_q4_K_gemm(int nb, const void *wv, const void *avv, size_t as, int n, float *out) {
+    const uint8_t *av = avv;
+    DISPATCH_N(dot_q4_K_gemm_n)
+}
 
 /// Two int16 scales: a for the lower 16 bytes' products, b for the upper.
 QK_AVX2 INLINE __m256i scale2(int a, int b) {
@@ -213,11 +249,9 @@ QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t
     const qk_q6_K *w = wv;
     const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
     __m256 acc[QK_NMAX];
-    float corr[QK_NMAX];
-    for (int b = 0; b < n; b++) { acc[b] = _mm256_setzero_ps(); corr[b] = 0; }
+    for (int b = 0; b < n; b++) acc[b] = _mm256_setzero_ps();
     for (int i = 0; i < nb; i++) {
         const float dw = half(w[i].d);
-        // Σ(q − 32)·q8·sc = Σq·q8·sc − 32·Σ_g sc_g·bsum_g: the offset leaves the vector loop.
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
         __m256i sumi[QK_NMAX];
         for (int b = 0; b < n; b++) sumi[b] = _mm256_setzero_si256();
@@ -245,11 +279,13 @@ QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t
         for (int b = 0; b < n; b++) {
             const qk_a256 *a = ACT256(b, i);
             const float d = a->d * dw;
-            acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi[b]), acc[b]);
-            corr[b] += d * (float)(32 * min_dot(sc16, a->bsums));
+            // The −32 offset per int32 lane before the float step, as ggml_vec_dot_q6_K_q8_K does, so
+            // each lane (and so the sum) rounds like llama.cpp's.
+            const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(LOAD(a->bsums), sc16), 5);
+            acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[b], sub)), acc[b]);
         }
     }
-    for (int b = 0; b < n; b++) out[b] = hsum(acc[b]) - corr[b];
+    for (int b = 0; b < n; b++) out[b] = hsum(acc[b]);
 }
 
 QK_AVX2 static void dot_q6_K(int nb, const void *wv, const void *avv, size_t as, int n, float *out) {
@@ -261,8 +297,10 @@ const qk_dotn_fn qk_avx2_kernels[15] = {
     [QK_Q4_0] = dot_q4_0, [QK_Q4_1] = dot_q4_1, [QK_Q5_0] = dot_q5_0, [QK_Q5_1] = dot_q5_1,
     [QK_Q8_0] = dot_q8_0, [QK_Q4_K] = dot_q4_K, [QK_Q5_K] = dot_q5_K, [QK_Q6_K] = dot_q6_K,
 };
+const qk_dotn_fn qk_avx2_q4_K_gemm = dot_q4_K_gemm;
 
 #else
 // Non-x86 builds: no AVX2 kernels; qk_isa_available(QK_ISA_AVX2) is 0 there.
 const qk_dotn_fn qk_avx2_kernels[15] = {0};
+const qk_dotn_fn qk_avx2_q4_K_gemm = 0;
 #endif

@@ -51,13 +51,13 @@ static inline int qk_round(float x) {
     return (int)((x + big) - big);
 }
 
-/// Q8_0 / Q8_1 (ggml quantize_row_q8_1): d = amax/127, q = round(x/d); d and s = d·Σq kept at FP16 precision.
+/// Q8_0 / Q8_1 (ggml quantize_row_q8_1): d = amax/127, q = round(x·127/amax); d and s = d·Σq kept at FP16 precision.
 static void qk_quantize_a32(const float *x, int64_t k, qk_a32 *out) {
     for (int64_t i = 0; i < k / 32; i++) {
         const float *xb = x + 32 * i;
         float amax = 0;
         for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(xb[j]));
-        float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+        float d = amax / 127.0f, id = amax != 0 ? 127.0f / amax : 0.0f;  // 127/amax, not 1/d, as ggml
         int sum = 0;
         for (int j = 0; j < 32; j++) {
             int q = qk_round(xb[j] * id);
@@ -120,19 +120,24 @@ void qk_round_activations(int type, const float *x, int64_t k, float *out) {
 // MARK: - Matmul over a row range
 
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride) {
+                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows) {
     if (isa == QK_ISA_AUTO) isa = qk_auto_isa();
     if (isa == QK_ISA_AVX2 && !qk_isa_available(QK_ISA_AVX2)) isa = QK_ISA_SCALAR;
     qk_dotn_fn dot = (isa == QK_ISA_AVX2 ? qk_avx2_kernels : qk_scalar_kernels)[type];
+    if (type != QK_Q4_K || gemm_rows < 0) gemm_rows = 0;
+    if (gemm_rows > batch) gemm_rows = batch;
+    qk_dotn_fn gemm = isa == QK_ISA_AVX2 ? qk_avx2_q4_K_gemm : qk_scalar_q4_K_gemm;
     int nb = (int)(qk_is_k(type) ? k / 256 : k / 32);
     const uint8_t *wb = (const uint8_t *)w, *xb = (const uint8_t *)xq;
     float out[QK_NMAX];
     for (int64_t r = r0; r < r1; r++) {
         const void *row = wb + (size_t)r * row_bytes;
-        for (int b0 = 0; b0 < batch; b0 += QK_NMAX) {
-            int n = batch - b0 < QK_NMAX ? batch - b0 : QK_NMAX;
-            dot(nb, row, xb + (size_t)b0 * xq_stride, xq_stride, n, out);
+        for (int b0 = 0; b0 < batch;) {
+            const int end = b0 < gemm_rows ? gemm_rows : batch;
+            int n = end - b0 < QK_NMAX ? end - b0 : QK_NMAX;
+            (b0 < gemm_rows ? gemm : dot)(nb, row, xb + (size_t)b0 * xq_stride, xq_stride, n, out);
             for (int b = 0; b < n; b++) y[(b0 + b) * y_stride + r] = out[b];
+            b0 += n;
         }
     }
 }

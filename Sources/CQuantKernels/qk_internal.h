@@ -42,6 +42,11 @@ typedef void (*qk_dotn_fn)(int nb, const void *w, const void *a, size_t astride,
 /// Kernel tables indexed by ggml type id (entries 0..14), NULL where unsupported.
 extern const qk_dotn_fn qk_scalar_kernels[15];
 extern const qk_dotn_fn qk_avx2_kernels[15];
+/// Q4_K for activation rows that llama.cpp's repacked Q4_K computes with its 4-row gemm (the first
+/// batch − batch % 4 rows of a batch of ≥ 4): one fused multiply-add per pair of sub-blocks instead
+/// of one per superblock, so those rows round differently (qk_matmul_rows picks it).
+extern const qk_dotn_fn qk_scalar_q4_K_gemm;
+extern const qk_dotn_fn qk_avx2_q4_K_gemm;
 
 // MARK: - FP16
 

@@ -87,8 +87,9 @@ static float dot_q8_0(int nb, const void *wv, const void *av) {
 // MARK: - K-quants (256-value super-blocks)
 
 /// Q4_K and Q5_K share everything but the fifth bit (qh == NULL for Q4_K).
-static inline float dot_qk_4or5(const uint8_t *scales, const uint8_t *qs, const uint8_t *qh, float d, float dmin,
-                                const qk_a256 *a) {
+/// One Q4_K/Q5_K superblock's integer sums: Σ_j sc_j·(q·q8 over sub-block j) and Σ_j m_j·(q8 sums of j).
+static inline void int_qk_4or5(const uint8_t *scales, const uint8_t *qs, const uint8_t *qh, const qk_a256 *a,
+                               int *sumi_out, int *summ_out) {
     int sumi = 0, summ = 0;
     for (int c = 0; c < 4; c++) {
         uint8_t s0, m0, s1, m1;
@@ -107,17 +108,55 @@ static inline float dot_qk_4or5(const uint8_t *scales, const uint8_t *qs, const 
         sumi += s0 * p0 + s1 * p1;
         summ += m0 * (a->bsums[4 * c] + a->bsums[4 * c + 1]) + m1 * (a->bsums[4 * c + 2] + a->bsums[4 * c + 3]);
     }
+    *sumi_out = sumi;
+    *summ_out = summ;
+}
+
+static inline float dot_qk_4or5(const uint8_t *scales, const uint8_t *qs, const uint8_t *qh, float d, float dmin,
+                                const qk_a256 *a) {
+    int sumi, summ;
+    int_qk_4or5(scales, qs, qh, a, &sumi, &summ);
     return a->d * (d * (float)sumi - dmin * (float)summ);
 }
 
+/// Q4_K in the order of llama.cpp's repacked Q4_K kernels (ggml_gemm/gemv_q4_K_8x8_q8_K, which
+/// x86 builds use for every Q4_K matrix with rows % 8 == 0): exact integer sums per superblock, then
+/// acc += Σ·(d·d₈) and mins += Σm·(dmin·d₈) as fused multiply-adds, and acc − mins at the end.
 static float dot_q4_K(int nb, const void *wv, const void *av) {
     const qk_q4_K *w = wv;
     const qk_a256 *a = av;
-    float acc = 0;
+    float acc = 0, mins = 0;
     for (int i = 0; i < nb; i++) {
-        acc += dot_qk_4or5(w[i].scales, w[i].qs, NULL, qk_half_to_float(w[i].d), qk_half_to_float(w[i].dmin), &a[i]);
+        int sumi, summ;
+        int_qk_4or5(w[i].scales, w[i].qs, NULL, &a[i], &sumi, &summ);
+        acc = fmaf((float)sumi, qk_half_to_float(w[i].d) * a[i].d, acc);
+        mins = fmaf((float)summ, qk_half_to_float(w[i].dmin) * a[i].d, mins);
     }
-    return acc;
+    return acc - mins;
+}
+
+/// dot_q4_K as llama.cpp's 4-row repacked gemm rounds it: one step per pair of sub-blocks.
+static float dot_q4_K_gemm(int nb, const void *wv, const void *av) {
+    const qk_q4_K *w = wv;
+    const qk_a256 *a = av;
+    float acc = 0, mins = 0;
+    for (int i = 0; i < nb; i++) {
+        const float d = qk_half_to_float(w[i].d) * a[i].d, dmin = qk_half_to_float(w[i].dmin) * a[i].d;
+        for (int c = 0; c < 4; c++) {
+            uint8_t s0, m0, s1, m1;
+            qk_scale_min_k4(2 * c, w[i].scales, &s0, &m0);
+            qk_scale_min_k4(2 * c + 1, w[i].scales, &s1, &m1);
+            int p0 = 0, p1 = 0;
+            for (int l = 0; l < 32; l++) {
+                p0 += (w[i].qs[32 * c + l] & 0xF) * a[i].qs[64 * c + l];
+                p1 += (w[i].qs[32 * c + l] >> 4) * a[i].qs[64 * c + 32 + l];
+            }
+            const int imin = m0 * (a[i].bsums[4 * c] + a[i].bsums[4 * c + 1]) + m1 * (a[i].bsums[4 * c + 2] + a[i].bsums[4 * c + 3]);
+            acc = fmaf((float)(s0 * p0 + s1 * p1), d, acc);
+            mins = fmaf((float)imin, dmin, mins);
+        }
+    }
+    return acc - mins;
 }
 
 static float dot_q5_K(int nb, const void *wv, const void *av) {
@@ -161,9 +200,10 @@ static float dot_q6_K(int nb, const void *wv, const void *av) {
     static void NAME##_rows(int nb, const void *w, const void *a, size_t as, int n, float *out) { \
         for (int b = 0; b < n; b++) out[b] = NAME(nb, w, (const uint8_t *)a + (size_t)b * as);    \
     }
-ROWS(dot_q4_0) ROWS(dot_q4_1) ROWS(dot_q5_0) ROWS(dot_q5_1) ROWS(dot_q8_0) ROWS(dot_q4_K) ROWS(dot_q5_K) ROWS(dot_q6_K)
+ROWS(dot_q4_0) ROWS(dot_q4_1) ROWS(dot_q5_0) ROWS(dot_q5_1) ROWS(dot_q8_0) ROWS(dot_q4_K) ROWS(dot_q4_K_gemm) ROWS(dot_q5_K) ROWS(dot_q6_K)
 
 const qk_dotn_fn qk_scalar_kernels[15] = {
     [QK_Q4_0] = dot_q4_0_rows, [QK_Q4_1] = dot_q4_1_rows, [QK_Q5_0] = dot_q5_0_rows, [QK_Q5_1] = dot_q5_1_rows,
     [QK_Q8_0] = dot_q8_0_rows, [QK_Q4_K] = dot_q4_K_rows, [QK_Q5_K] = dot_q5_K_rows, [QK_Q6_K] = dot_q6_K_rows,
 };
+const qk_dotn_fn qk_scalar_q4_K_gemm = dot_q4_K_gemm_rows;

@@ -37,22 +37,25 @@ extension InferenceModel {
         let rot = cache.buffer("rot", R * D)  // per row: cos (D/2) then sin (D/2)
         let w = { cache.buffer($0, $1) }  // the prefill sgemm's rounded activations and dequantized weights
         // A prefill chunk: consecutive rows of one sequence (positions were checked above), attended through sgemm.
-        let onePrompt = R >= InferenceModel.sgemmAttentionMinRows && rows.allSatisfy { $0.sequence == rows[0].sequence }
+        let oneSequence = R > 1 && rows.allSatisfy { $0.sequence == rows[0].sequence }
+        let onePrompt = oneSequence && R >= InferenceModel.sgemmAttentionMinRows
 
         for (i, r) in rows.enumerated() {
             embed.dequantizeRow(Int(r.token), into: x + i * C)
+            // ggml's angles: θ_j = position · scale^j by repeated Float32 products, then cosf/sinf.
             let cs = rot + i * D, half = D / 2
+            var angle = Float(r.position)
             for j in 0..<half {
-                let angle = Float(r.position) * invFreq[j]
                 cs[j] = cos(angle)
                 cs[half + j] = sin(angle)
+                angle *= ropeThetaScale
             }
         }
         for (li, l) in layers.enumerated() {
             rmsNormForward(h, x, l.attnNorm, R: R, C: C, eps: config.rmsNormEps)
-            l.q.product(h, batch: R, into: q, scratch: w)
-            l.k.product(h, batch: R, into: k, scratch: w)
-            l.v.product(h, batch: R, into: v, scratch: w)
+            l.q.product(h, batch: R, into: q, promptBatch: oneSequence, scratch: w)
+            l.k.product(h, batch: R, into: k, promptBatch: oneSequence, scratch: w)
+            l.v.product(h, batch: R, into: v, promptBatch: oneSequence, scratch: w)
             if let b = l.qBias { addBiasForward(q, b, R: R) }
             if let b = l.kBias { addBiasForward(k, b, R: R) }
             if let b = l.vBias { addBiasForward(v, b, R: R) }
@@ -76,16 +79,17 @@ extension InferenceModel {
                 for i in 0..<R {
                     let r = rows[i]
                     cachedQueryAttentionForward(a + i * H * D, q + i * H * D, cache.keyRow(li, r.sequence, 0),
-                                                cache.valueRow(li, r.sequence, 0), scores, P: r.position + 1, H: H, G: G, D: D)
+                                                cache.valueRow(li, r.sequence, 0), scores, P: r.position + 1, H: H, G: G, D: D,
+                                                llamaCpp: cache.halfPrecision)
                 }
             }
-            l.o.product(a, batch: R, into: t, scratch: w)
+            l.o.product(a, batch: R, into: t, promptBatch: oneSequence, scratch: w)
             for j in 0..<R * C { x[j] += t[j] }
             rmsNormForward(h, x, l.ffnNorm, R: R, C: C, eps: config.rmsNormEps)
-            l.gate.product(h, batch: R, into: g, scratch: w)
-            l.up.product(h, batch: R, into: u, scratch: w)
-            for j in 0..<R * F { let gj = g[j]; g[j] = gj / (1 + exp(-gj)) * u[j] }
-            l.down.product(g, batch: R, into: t, scratch: w)
+            l.gate.product(h, batch: R, into: g, promptBatch: oneSequence, scratch: w)
+            l.up.product(h, batch: R, into: u, promptBatch: oneSequence, scratch: w)
+            qk_swiglu(Int64(R), Int64(F), g, u)
+            l.down.product(g, batch: R, into: t, promptBatch: oneSequence, scratch: w)
             for j in 0..<R * C { x[j] += t[j] }
         }
         cache.length = expected
@@ -94,7 +98,7 @@ extension InferenceModel {
         for (j, i) in logitsFor.enumerated() { (t + j * C).update(from: x + i * C, count: C) }
         rmsNormForward(h, t, norm, R: n, C: C, eps: config.rmsNormEps)
         return [Float](unsafeUninitializedCapacity: n * V) { buf, count in
-            head.product(h, batch: n, into: buf.baseAddress!, scratch: w)
+            head.product(h, batch: n, into: buf.baseAddress!, promptBatch: oneSequence && n == R, scratch: w)
             count = n * V
         }
     }
@@ -107,9 +111,10 @@ func rmsNormForward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float
     w.withUnsafeBufferPointer { wb in
         for r in 0..<R {
             let xr = x + r * C, o = out + r * C
-            var ss: Float = 0
-            for c in 0..<C { ss += xr[c] * xr[c] }
-            let scale = 1 / (ss / Float(C) + eps).squareRoot()
+            // ggml sums the squares in Double: the scale then matches llama.cpp's to the last bit.
+            var ss: Double = 0
+            for c in 0..<C { ss += Double(xr[c] * xr[c]) }
+            let scale = 1 / (Float(ss / Double(C)) + eps).squareRoot()
             for c in 0..<C { o[c] = xr[c] * scale * wb[c] }
         }
     }
@@ -130,17 +135,26 @@ func ropeForward(_ x: UnsafeMutablePointer<Float>, _ cs: UnsafePointer<Float>, h
         for j in 0..<half {
             let (i0, i1) = adjacent ? (2 * j, 2 * j + 1) : (j, j + half)
             let (a, b, c, s) = (p[i0], p[i1], cs[j], cs[half + j])
-            p[i0] = a * c - b * s
-            p[i1] = a * s + b * c
+            // a·c − b·s as one fused multiply-add over the rounded b·s, and a·s + b·c likewise:
+            // how GCC contracts ggml's rotate_pairs (llama.cpp's default build), bit for bit.
+            p[i0] = (-b * s).addingProduct(a, c)
+            p[i1] = (b * c).addingProduct(a, s)
         }
     }
 }
 
 /// out (H, D) = softmax(q·kᵀ/√D over positions 0..<P) · v for one query row; K, V are (P, G·D) cache rows.
-/// Grouped-query: head h reads KV head h / (H/G). `scores` is scratch of ≥ H·P floats. Runs in C
-/// (`qk_attend`, CQuantKernels): heads split over the matmul worker pool, AVX2+FMA where the CPU
-/// has it (chosen at run time), so attention no longer runs serially on one thread.
+/// Grouped-query: head h reads KV head h / (H/G). `scores` is scratch of ≥ H·P floats. Runs in C, heads
+/// split over the matmul worker pool, AVX2+FMA where the CPU has it (chosen at run time).
+///
+/// `llamaCpp` (the f16 cache, the default) computes what llama.cpp's attention computes, bit for bit
+/// (`qk_attend_ggml`: Q and the softmax weights rounded to f16, its expf and summation order), so a
+/// prompt's logits equal llama.cpp's; otherwise plain Float32 (`qk_attend`), for comparisons with the
+/// Float32 training model.
 func cachedQueryAttentionForward(_ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ K: UnsafePointer<Float>,
-                                 _ Vc: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, P: Int, H: Int, G: Int, D: Int) {
-    qk_attend(Int32(QuantizedMatrix.threads), out, q, K, Vc, scores, Int64(P), Int32(H), Int32(G), Int32(D), 1 / Float(D).squareRoot())
+                                 _ Vc: UnsafePointer<Float>, _ scores: UnsafeMutablePointer<Float>, P: Int, H: Int, G: Int, D: Int,
+                                 llamaCpp: Bool) {
+    let (nt, scale) = (Int32(QuantizedMatrix.threads), 1 / Float(D).squareRoot())
+    if llamaCpp, qk_attend_ggml(nt, out, q, K, Vc, scores, Int64(P), Int32(H), Int32(G), Int32(D), scale) != 0 { return }
+    qk_attend(nt, out, q, K, Vc, scores, Int64(P), Int32(H), Int32(G), Int32(D), scale)
 }

@@ -40,8 +40,8 @@ public final class InferenceModel: @unchecked Sendable {
     let embed: QuantizedMatrix          // (V, C)
     let head: QuantizedMatrix           // (V, C)
     let norm: [Float]                   // (C)
-    /// Inverse frequencies θ^(-2i/D), i < D/2.
-    let invFreq: [Float]
+    /// RoPE's angle ratio between neighbouring pairs, θ^(-2/D) in Float32 (powf), as ggml computes it.
+    let ropeThetaScale: Float
     /// Keeps the memory map (or owned bytes) alive.
     let owner: AnyObject?
 
@@ -55,8 +55,7 @@ public final class InferenceModel: @unchecked Sendable {
         self.head = head
         self.norm = norm
         self.owner = owner
-        let D = config.resolvedHeadDim
-        invFreq = (0..<D / 2).map { Float(pow(Double(config.ropeTheta), -2 * Double($0) / Double(D))) }
+        ropeThetaScale = powf(Float(config.ropeTheta), -2 / Float(config.resolvedHeadDim))
     }
 
     public var vocabSize: Int { head.rows }
@@ -104,7 +103,8 @@ public final class InferenceModel: @unchecked Sendable {
     /// route (``QuantizedMatrix/product(_:batch:into:scratch:)``) amortizes its dequantization.
     public static let prefillRows = 512
     /// Rows of one sequence from which a forward call attends through sgemm (`prefillAttentionForward`)
-    /// instead of one query row at a time: the same threshold as the projections' sgemm route, so a
-    /// forward call computes either entirely like a decode step or entirely through BLAS.
+    /// instead of one query row at a time (llama.cpp's arithmetic): the same threshold as the
+    /// projections' sgemm route, so a forward call computes either entirely like llama.cpp or entirely
+    /// through BLAS.
     static let sgemmAttentionMinRows = QuantizedMatrix.gemmMinRows
 }

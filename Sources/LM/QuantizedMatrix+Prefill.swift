@@ -12,12 +12,11 @@ import Tensor
 extension QuantizedMatrix {
     /// Rows at which ``product(_:batch:into:scratch:)`` leaves the quantized kernels for sgemm.
     ///
-    /// Why so low, when the 8-row kernels are faster on short prompts (Qwen2.5-Coder, 128 tokens: 150
-    /// tok/s against 109, since sgemm first dequantizes every matrix): prompt logits then come from one
-    /// route whatever their length, and this route (Q8-rounded activations, f16 cache) matches
-    /// llama.cpp's top-1 on 50/50 Qwen and 48/50 SmolLM2 parity prompts, against 46–49 for the others
-    /// tried. Long prompts (512-row chunks) amortize the dequantization.
-    static let gemmMinRows = 16
+    /// Below it the kernels compute what llama.cpp computes, bit for bit on SmolLM2 (docs/GENERATION.md),
+    /// and they are also the faster route there (Qwen2.5-Coder, 128 tokens: 150 tok/s against 109, since
+    /// sgemm first dequantizes every matrix). Long prompts (up to 512-row chunks) amortize the
+    /// dequantization; their logits then differ from llama.cpp's by summation order only.
+    static let gemmMinRows = 256
     /// Float32 weights dequantized per sgemm call (32 MB of scratch).
     static let gemmChunkValues = 1 << 23
 
@@ -28,9 +27,9 @@ extension QuantizedMatrix {
     /// prompt's logits do not depend on which route its rows took, and match llama.cpp's.
     ///
     /// - Parameter scratch: hands out a named buffer of at least the given number of floats (reused across calls).
-    func product(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>,
+    func product(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>, promptBatch: Bool = false,
                  scratch: (String, Int) -> UnsafeMutablePointer<Float>) {
-        guard batch >= Self.gemmMinRows, columns > 0 else { return matmul(x, batch: batch, into: y) }
+        guard batch >= Self.gemmMinRows, columns > 0 else { return matmul(x, batch: batch, into: y, promptBatch: promptBatch) }
         let rounded = scratch("gemm-x", batch * columns)
         let x = roundActivations(x, rows: batch, into: rounded) ? UnsafePointer(rounded) : x
         let chunk = max(1, min(rows, Self.gemmChunkValues / columns))
@@ -45,3 +44,4 @@ extension QuantizedMatrix {
         }
     }
 }
+

@@ -28,7 +28,11 @@ extension QuantizedMatrix {
     ///   - x: `(batch, columns)` row-major.
     ///   - y: `(batch, rows)` row-major, overwritten.
     ///   - isa: the kernel set (tests compare ``QuantKernelISA/scalar`` with ``QuantKernelISA/avx2``).
-    public func matmul(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>, isa: QuantKernelISA = .auto) {
+    ///   - promptBatch: the rows are one prompt's tokens, computed as llama.cpp computes a prompt batch
+    ///     (its Q4_K kernel rounds groups of 4 rows differently from single rows). Off, each row's
+    ///     result is independent of the batch around it.
+    public func matmul(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>, isa: QuantKernelISA = .auto,
+                       promptBatch: Bool = false) {
         let nt = rows * columns >= 1 << 18 ? max(1, min(Self.threads, rows)) : 1
         let chunk = (rows + nt - 1) / nt
         guard type.hasQuantKernel else {
@@ -44,7 +48,7 @@ extension QuantizedMatrix {
         for b in 0..<batch { qk_quantize_row(t, x + b * columns, Int64(columns), xq + b * stride) }
         // Rows split over a persistent C worker pool (spin-then-sleep), not GCD: see qk_pool.c.
         qk_matmul_parallel(Int32(nt), isa.rawValue, t, data.baseAddress!, rowBytes, Int64(columns), Int64(rows),
-                           UnsafeRawPointer(xq), stride, Int32(batch), y, Int64(rows))
+                           UnsafeRawPointer(xq), stride, Int32(batch), y, Int64(rows), promptBatch ? Int32(batch - batch % 4) : 0)
     }
 }
 

@@ -78,13 +78,13 @@ enum RealModels {
         }
         print("PARITY \(name): top-1 \(50 - mismatches.count)/50 match llama.cpp; max |Δlogit| = \(maxDiff); our tokenizer equal on \(ourTokensEqual)/50")
         for m in mismatches { print("  PARITY \(name) mismatch: \(m)") }
-        // Measured 2026-11-25 with Q8-quantized activations (CQuantKernels, as llama.cpp does), the C
-        // attention (qk_attend), prefill through sgemm over the same Q8-rounded activations, and keys and
-        // values rounded to Float16 (llama.cpp's f16 cache): SmolLM2 48/50 (max |Δ| 1.20), Qwen2.5-Coder
-        // 50/50 (max |Δ| 0.44). Near-tied top-1 tokens flip with summation order alone: without the f16
-        // cache rounding the counts were 48/50 and 49/50; with Float32 activations 46/50 and 49/50.
-        // The 50/50 holds on Qwen only. These bounds lock in the measured figures.
-        let bound: (mismatches: Int, maxDiff: Float) = name == "smollm2" ? (2, 1.25) : (0, 0.45)
+        // Measured 2026-11-25 (docs/GENERATION.md, "Parity with llama.cpp"): the inference path computes
+        // what llama.cpp's CPU backend computes (its expf, attention order, f16 rounding, RoPE
+        // contraction, Q8 grid and Q4_K gemm order), so SmolLM2's logits equal llama.cpp's to the
+        // fixture's 4 decimals on all 50 prompts. Qwen2.5-Coder: 49/50 (max |Δ| 0.54): on prompts of
+        // 8+ tokens llama.cpp's own results depend on the batch shape in a way not reproduced yet,
+        // and one near-tied chat prompt (gap 0.05) flips. These bounds lock in the measured figures.
+        let bound: (mismatches: Int, maxDiff: Float) = name == "smollm2" ? (0, 0.001) : (1, 0.6)
         #expect(mismatches.count <= bound.mismatches, "\(mismatches)")
         #expect(ourTokensEqual == 50)
         #expect(maxDiff < bound.maxDiff)

@@ -159,7 +159,9 @@ enum TinyRL {
         let adapter = dir.appendingPathComponent("adapter.safetensors")
         try ppo.exportAdapter(stackingOn: sftFile.path, to: adapter)
         let dec = try gen.model.adapted(checkpoint: adapter.path)
-        let got = try dec.forward(tokens: tokens, sequence: 0, cache: dec.makeCache(sequences: 1, capacity: 8))
+        let cache = dec.makeCache(sequences: 1, capacity: 8)
+        cache.halfPrecision = false  // Float32 attention, to compare with the Float32 training model
+        let got = try dec.forward(tokens: tokens, sequence: 0, cache: cache)
         let want = try logits(ppo)
         #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-4 })
     }

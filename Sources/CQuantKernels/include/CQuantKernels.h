@@ -46,13 +46,16 @@ void qk_round_activations(int type, const float *x, int64_t k, float *out);
 /// y[b * y_stride + r] = W[r] · X[b] for rows r in [r0, r1) and b in [0, batch).
 /// w: the weight rows (row_bytes each, ggml blocks of `type`); xq: `batch` quantized activation rows,
 /// xq_stride bytes apart. Each weight row is applied to all `batch` activations while it is in cache.
+/// Activation rows b < gemm_rows of a Q4_K matrix are rounded as llama.cpp's 4-row Q4_K gemm rounds
+/// them (it takes the first batch − batch % 4 rows of a prompt batch); 0 gives every row the
+/// single-row rounding, so results do not depend on the batch.
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride);
+                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows);
 
 /// qk_matmul_rows over all `rows`, split into `nthreads` contiguous row ranges run by a persistent
 /// worker pool (the caller runs the first range). Results do not depend on nthreads.
 void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
-                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride);
+                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows);
 
 /// A task of a parallel-for: runs chunk `c` with the caller's context.
 typedef void (*qk_task_fn)(void *ctx, int64_t c);
@@ -68,6 +71,16 @@ void qk_parallel_for(int nthreads, int64_t nchunks, qk_task_fn fn, void *ctx);
 /// AVX2+FMA when qk_auto_isa() says so, scalar otherwise.
 void qk_attend(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                int H, int G, int D, float scale);
+
+/// llama.cpp's attention for one query row, bit for bit (qk_ggml.c): Q and the softmax weights
+/// rounded to f16, 16-lane fused multiply-add sums reduced as AVX-512 does, ggml's expf, the softmax
+/// sum in double. Same arguments as qk_attend; K and V should hold f16-rounded values, as llama.cpp's
+/// cache does. Returns 0 (computing nothing) when D > 256 or the head counts do not divide.
+int qk_attend_ggml(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
+                   int H, int G, int D, float scale);
+
+/// g ← silu(g)·u over `rows` rows of n values, with ggml's expf (ggml_vec_swiglu_f32, bit for bit).
+void qk_swiglu(int64_t rows, int64_t n, float *g, const float *u);
 
 #ifdef __cplusplus
 }
