@@ -1,5 +1,6 @@
 // The compile gate's checker: `clang -fsyntax-only` over the snippet behind a permissive prelude.
 import Foundation
+import SecurityOracle
 import SRCodeData
 
 /// Syntax-checks C/C++ with clang. The prelude (`Resources/compile-prelude.h`) is prepended; all
@@ -46,7 +47,7 @@ public struct ClangCompileChecker: CompileChecker {
                     "-Wno-error=return-type"]
         args += language == .cpp ? ["-x", "c++", "-std=gnu++17", "-fpermissive"] : ["-x", "c", "-std=gnu11"]
         args.append(file.path)
-        guard let (status, stderr) = await run(args) else { return .unavailable("clang did not finish in \(timeoutSeconds)s") }
+        guard let (status, stderr) = await run(args, in: dir) else { return .unavailable("clang did not finish in \(timeoutSeconds)s") }
         if status == 0 { return .compiles }
         let errors = stderr.split(separator: "\n").compactMap { line -> String? in
             guard let r = line.range(of: ": error: ") else { return nil }
@@ -57,30 +58,10 @@ public struct ClangCompileChecker: CompileChecker {
         return own.isEmpty ? .compiles : .errors(own)
     }
 
-    private func run(_ args: [String]) async -> (Int32, String)? {
-        let box = ProcessBox()
-        box.process.executableURL = URL(fileURLWithPath: clangPath)
-        box.process.arguments = args
-        box.process.standardError = box.stderr
-        box.process.standardOutput = FileHandle.nullDevice
-        box.process.standardInput = FileHandle.nullDevice
-        let timeout = timeoutSeconds
-        return await withCheckedContinuation { cont in
-            do { try box.process.run() } catch { cont.resume(returning: nil); return }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { box.terminateIfRunning() }
-            DispatchQueue.global().async {
-                let data = box.stderr.fileHandleForReading.readDataToEndOfFile()
-                box.process.waitUntilExit()
-                let timedOut = box.process.terminationReason == .uncaughtSignal
-                cont.resume(returning: timedOut ? nil : (box.process.terminationStatus, String(decoding: data, as: UTF8.self)))
-            }
-        }
+    /// clang's exit status and stderr, or nil when it did not finish in time (or could not start).
+    /// Through the oracle's `ToolProcess` (posix_spawn + waitpid), like every other external tool.
+    private func run(_ args: [String], in dir: URL) async -> (Int32, String)? {
+        guard let out = try? await ToolProcess.run(clangPath, args, in: dir, timeout: timeoutSeconds), !out.timedOut else { return nil }
+        return (out.status, out.stderr)
     }
-}
-
-/// A child process shared between the reader and the timeout timer (both on Dispatch queues).
-private final class ProcessBox: @unchecked Sendable {
-    let process = Process()
-    let stderr = Pipe()
-    func terminateIfRunning() { if process.isRunning { process.terminate() } }
 }

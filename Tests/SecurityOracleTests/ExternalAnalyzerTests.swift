@@ -103,6 +103,21 @@ struct CppcheckAnalyzerStub: ExternalAnalyzer {
     func analyze(_ unit: SourceUnit) async throws -> [Finding] { _ = try requireExecutable(for: unit); return [] }
 }
 
+@Test func toolRunsInItsDirectoryAndReportsItsExit() async throws {
+    let dir = try ToolProcess.makeTempDir(prefix: "t")
+    defer { ToolProcess.removeTempDir(dir) }
+    let out = try await ToolProcess.run("/bin/sh", ["-c", "pwd; echo oops >&2; exit 3"], in: dir, timeout: 30)
+    #expect(out.status == 3 && !out.timedOut)
+    #expect(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == dir.resolvingSymlinksInPath().path)
+    #expect(out.stderr == "oops\n")
+    // Many at once: each caller gets its own child's exit (Foundation's Process once lost one).
+    let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
+        for i in 0..<16 { group.addTask { try await ToolProcess.run("/bin/sh", ["-c", "exit \(i)"], in: dir, timeout: 30).status } }
+        return try await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(statuses.sorted() == Array(0..<16))
+}
+
 @Test func toolTimeoutKillsTheProcess() async throws {
     let dir = try ToolProcess.makeTempDir(prefix: "t")
     defer { ToolProcess.removeTempDir(dir) }
