@@ -245,7 +245,10 @@ QK_AVX2 INLINE __m256i scale2(int a, int b) {
     return _mm256_set_m128i(_mm_set1_epi16((short)b), _mm_set1_epi16((short)a));
 }
 
-QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
+/// Q6_K. tiled = 0: ggml_vec_dot_q6_K_q8_K (8 float lanes). tiled = 1: llama.cpp's tiled K-quant matmul,
+/// which takes prompt batches of 8+ rows: per superblock, acc += (Σ·d)·d₈ on the exact integer sum.
+QK_AVX2 INLINE void dot_q6_K_mode(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out,
+                                  const int tiled) {
     const qk_q6_K *w = wv;
     const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
     __m256 acc[QK_NMAX];
@@ -282,10 +285,29 @@ QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t
             // The −32 offset per int32 lane before the float step, as ggml_vec_dot_q6_K_q8_K does, so
             // each lane (and so the sum) rounds like llama.cpp's.
             const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(LOAD(a->bsums), sc16), 5);
-            acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[b], sub)), acc[b]);
+            const __m256i lanes = _mm256_sub_epi32(sumi[b], sub);
+            if (tiled) {
+                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(lanes), _mm256_extracti128_si256(lanes, 1));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
+                const float r = (float)_mm_cvtsi128_si32(t) * dw;
+                acc[b] = _mm256_setr_ps(fmaf(r, a->d, _mm256_cvtss_f32(acc[b])), 0, 0, 0, 0, 0, 0, 0);
+            } else {
+                acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(lanes), acc[b]);
+            }
         }
     }
-    for (int b = 0; b < n; b++) out[b] = hsum(acc[b]);
+    for (int b = 0; b < n; b++) out[b] = tiled ? _mm256_cvtss_f32(acc[b]) : hsum(acc[b]);
+}
+QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
+    dot_q6_K_mode(nb, wv, av, as, n, out, 0);
+}
+QK_AVX2 INLINE void dot_q6_K_tiled_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
+    dot_q6_K_mode(nb, wv, av, as, n, out, 1);
+}
+QK_AVX2 static void dot_q6_K_tiled(int nb, const void *wv, const void *avv, size_t as, int n, float *out) {
+    const uint8_t *av = avv;
+    DISPATCH_N(dot_q6_K_tiled_n)
 }
 
 QK_AVX2 static void dot_q6_K(int nb, const void *wv, const void *avv, size_t as, int n, float *out) {
@@ -298,9 +320,11 @@ const qk_dotn_fn qk_avx2_kernels[15] = {
     [QK_Q8_0] = dot_q8_0, [QK_Q4_K] = dot_q4_K, [QK_Q5_K] = dot_q5_K, [QK_Q6_K] = dot_q6_K,
 };
 const qk_dotn_fn qk_avx2_q4_K_gemm = dot_q4_K_gemm;
+const qk_dotn_fn qk_avx2_q6_K_tiled = dot_q6_K_tiled;
 
 #else
 // Non-x86 builds: no AVX2 kernels; qk_isa_available(QK_ISA_AVX2) is 0 there.
 const qk_dotn_fn qk_avx2_kernels[15] = {0};
 const qk_dotn_fn qk_avx2_q4_K_gemm = 0;
+const qk_dotn_fn qk_avx2_q6_K_tiled = 0;
 #endif

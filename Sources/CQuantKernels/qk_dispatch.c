@@ -120,13 +120,21 @@ void qk_round_activations(int type, const float *x, int64_t k, float *out) {
 // MARK: - Matmul over a row range
 
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows) {
+                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int prompt) {
     if (isa == QK_ISA_AUTO) isa = qk_auto_isa();
     if (isa == QK_ISA_AVX2 && !qk_isa_available(QK_ISA_AVX2)) isa = QK_ISA_SCALAR;
     qk_dotn_fn dot = (isa == QK_ISA_AVX2 ? qk_avx2_kernels : qk_scalar_kernels)[type];
-    if (type != QK_Q4_K || gemm_rows < 0) gemm_rows = 0;
-    if (gemm_rows > batch) gemm_rows = batch;
-    qk_dotn_fn gemm = isa == QK_ISA_AVX2 ? qk_avx2_q4_K_gemm : qk_scalar_q4_K_gemm;
+    // A prompt batch, computed the way llama.cpp computes one: Q4_K (repacked there) takes its 4-row
+    // gemm for the first batch − batch % 4 rows; Q6_K takes the tiled matmul from 8 rows on.
+    qk_dotn_fn gemm = NULL;
+    int gemm_rows = 0;
+    if (prompt && type == QK_Q4_K && batch > 3) {
+        gemm = isa == QK_ISA_AVX2 ? qk_avx2_q4_K_gemm : qk_scalar_q4_K_gemm;
+        gemm_rows = batch - batch % 4;
+    } else if (prompt && type == QK_Q6_K && batch >= 8) {
+        gemm = isa == QK_ISA_AVX2 ? qk_avx2_q6_K_tiled : qk_scalar_q6_K_tiled;
+        gemm_rows = batch;
+    }
     int nb = (int)(qk_is_k(type) ? k / 256 : k / 32);
     const uint8_t *wb = (const uint8_t *)w, *xb = (const uint8_t *)xq;
     float out[QK_NMAX];

@@ -47,6 +47,10 @@ extern const qk_dotn_fn qk_avx2_kernels[15];
 /// of one per superblock, so those rows round differently (qk_matmul_rows picks it).
 extern const qk_dotn_fn qk_scalar_q4_K_gemm;
 extern const qk_dotn_fn qk_avx2_q4_K_gemm;
+/// Q6_K as llama.cpp's tiled K-quant matmul computes it: it takes every row of a prompt batch of
+/// 8+ rows (one multiply and one fused multiply-add per superblock on the exact integer sum).
+extern const qk_dotn_fn qk_scalar_q6_K_tiled;
+extern const qk_dotn_fn qk_avx2_q6_K_tiled;
 
 // MARK: - FP16
 

@@ -116,19 +116,19 @@ typedef struct {
     size_t row_bytes, xq_stride;
     int64_t k, rows, chunk, y_stride;
     float *y;
-    int gemm_rows;
+    int prompt;
 } qk_matmul_ctx;
 
 static void matmul_chunk(void *p, int64_t c) {
     const qk_matmul_ctx *j = p;
     int64_t r0 = c * j->chunk, r1 = r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows;
-    if (r0 < r1) qk_matmul_rows(j->isa, j->type, j->w, j->row_bytes, j->k, r0, r1, j->xq, j->xq_stride, j->batch, j->y, j->y_stride, j->gemm_rows);
+    if (r0 < r1) qk_matmul_rows(j->isa, j->type, j->w, j->row_bytes, j->k, r0, r1, j->xq, j->xq_stride, j->batch, j->y, j->y_stride, j->prompt);
 }
 
 void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
-                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows) {
+                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int prompt) {
     int64_t nchunks = rows / 16 < (int64_t)nthreads * 8 ? rows / 16 : (int64_t)nthreads * 8;
     if (nchunks < 1) nchunks = 1;
-    qk_matmul_ctx ctx = {isa, type, batch, w, xq, row_bytes, xq_stride, k, rows, (rows + nchunks - 1) / nchunks, y_stride, y, gemm_rows};
+    qk_matmul_ctx ctx = {isa, type, batch, w, xq, row_bytes, xq_stride, k, rows, (rows + nchunks - 1) / nchunks, y_stride, y, prompt};
     qk_parallel_for(nthreads, nchunks, matmul_chunk, &ctx);
 }

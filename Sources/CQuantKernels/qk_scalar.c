@@ -169,6 +169,34 @@ static float dot_q5_K(int nb, const void *wv, const void *av) {
     return acc;
 }
 
+/// One Q6_K superblock's exact integer sum Σ_g sc_g·Σ(q − 32)·q8.
+static int int_q6_K(const qk_q6_K *w, const qk_a256 *a) {
+    int sumi = 0;
+    for (int n = 0; n < 2; n++) {
+        const uint8_t *ql = w->ql + 64 * n, *qh = w->qh + 32 * n;
+        const int8_t *sc = w->scales + 8 * n, *q8 = a->qs + 128 * n;
+        int p[8] = {0};
+        for (int l = 0; l < 32; l++) {
+            int g = l / 16;
+            p[g + 0] += (((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32) * q8[l];
+            p[g + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
+            p[g + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
+            p[g + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
+        }
+        for (int g = 0; g < 8; g++) sumi += sc[g] * p[g];
+    }
+    return sumi;
+}
+
+/// dot_q6_K as llama.cpp's tiled K-quant matmul rounds it (prompt batches of 8+ rows).
+static float dot_q6_K_tiled(int nb, const void *wv, const void *av) {
+    const qk_q6_K *w = wv;
+    const qk_a256 *a = av;
+    float acc = 0;
+    for (int i = 0; i < nb; i++) acc = fmaf((float)int_q6_K(&w[i], &a[i]) * qk_half_to_float(w[i].d), a[i].d, acc);
+    return acc;
+}
+
 static float dot_q6_K(int nb, const void *wv, const void *av) {
     const qk_q6_K *w = wv;
     const qk_a256 *a = av;
@@ -200,10 +228,11 @@ static float dot_q6_K(int nb, const void *wv, const void *av) {
     static void NAME##_rows(int nb, const void *w, const void *a, size_t as, int n, float *out) { \
         for (int b = 0; b < n; b++) out[b] = NAME(nb, w, (const uint8_t *)a + (size_t)b * as);    \
     }
-ROWS(dot_q4_0) ROWS(dot_q4_1) ROWS(dot_q5_0) ROWS(dot_q5_1) ROWS(dot_q8_0) ROWS(dot_q4_K) ROWS(dot_q4_K_gemm) ROWS(dot_q5_K) ROWS(dot_q6_K)
+ROWS(dot_q4_0) ROWS(dot_q4_1) ROWS(dot_q5_0) ROWS(dot_q5_1) ROWS(dot_q8_0) ROWS(dot_q4_K) ROWS(dot_q4_K_gemm) ROWS(dot_q5_K) ROWS(dot_q6_K) ROWS(dot_q6_K_tiled)
 
 const qk_dotn_fn qk_scalar_kernels[15] = {
     [QK_Q4_0] = dot_q4_0_rows, [QK_Q4_1] = dot_q4_1_rows, [QK_Q5_0] = dot_q5_0_rows, [QK_Q5_1] = dot_q5_1_rows,
     [QK_Q8_0] = dot_q8_0_rows, [QK_Q4_K] = dot_q4_K_rows, [QK_Q5_K] = dot_q5_K_rows, [QK_Q6_K] = dot_q6_K_rows,
 };
 const qk_dotn_fn qk_scalar_q4_K_gemm = dot_q4_K_gemm_rows;
+const qk_dotn_fn qk_scalar_q6_K_tiled = dot_q6_K_tiled_rows;

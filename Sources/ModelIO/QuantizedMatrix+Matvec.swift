@@ -29,7 +29,7 @@ extension QuantizedMatrix {
     ///   - y: `(batch, rows)` row-major, overwritten.
     ///   - isa: the kernel set (tests compare ``QuantKernelISA/scalar`` with ``QuantKernelISA/avx2``).
     ///   - promptBatch: the rows are one prompt's tokens, computed as llama.cpp computes a prompt batch
-    ///     (its Q4_K kernel rounds groups of 4 rows differently from single rows). Off, each row's
+    ///     (its Q4_K and Q6_K batch kernels round differently from its single-row ones). Off, each row's
     ///     result is independent of the batch around it.
     public func matmul(_ x: UnsafePointer<Float>, batch: Int, into y: UnsafeMutablePointer<Float>, isa: QuantKernelISA = .auto,
                        promptBatch: Bool = false) {
@@ -48,7 +48,7 @@ extension QuantizedMatrix {
         for b in 0..<batch { qk_quantize_row(t, x + b * columns, Int64(columns), xq + b * stride) }
         // Rows split over a persistent C worker pool (spin-then-sleep), not GCD: see qk_pool.c.
         qk_matmul_parallel(Int32(nt), isa.rawValue, t, data.baseAddress!, rowBytes, Int64(columns), Int64(rows),
-                           UnsafeRawPointer(xq), stride, Int32(batch), y, Int64(rows), promptBatch ? Int32(batch - batch % 4) : 0)
+                           UnsafeRawPointer(xq), stride, Int32(batch), y, Int64(rows), promptBatch ? 1 : 0)
     }
 }
 

@@ -115,6 +115,35 @@ func isas() -> [QuantKernelISA] { QuantKernelISA.avx2.isAvailable ? [.scalar, .a
     }
 }
 
+/// A prompt batch (llama.cpp's Q4_K 4-row gemm and Q6_K tiled order) rounds the same on both ISAs,
+/// bit for bit, and stays within float rounding of the per-row kernels.
+@Test func promptBatchRoundingIsTheSameOnEveryISA() throws {
+    guard QuantKernelISA.avx2.isAvailable else { print("SKIP: this CPU has no AVX2+FMA+F16C"); return }
+    var rng = SystemRandomNumberGenerator()
+    for (type, offsets) in kernelTypes where type == .q4_K || type == .q6_K {
+        let m = try randomMatrix(type, scaleOffsets: offsets, rows: 64, columns: 1024, using: &rng)
+        let batch = 9  // Q4_K: 8 gemm rows + 1 single; Q6_K: tiled (≥ 8)
+        let x = (0..<batch * m.columns).map { _ in Float.random(in: -3...3, using: &rng) }
+        func run(_ isa: QuantKernelISA, prompt: Bool) -> [Float] {
+            var y = [Float](repeating: 0, count: batch * m.rows)
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { m.matmul(xb.baseAddress!, batch: batch, into: $0.baseAddress!, isa: isa, promptBatch: prompt) }
+            }
+            return y
+        }
+        let s = run(.scalar, prompt: true), a = run(.avx2, prompt: true), single = run(.avx2, prompt: false)
+        #expect(s == a, "\(type): scalar and AVX2 prompt batches differ")
+        let w = m.dequantized()
+        for b in 0..<batch {
+            for r in 0..<m.rows {
+                let mag = referenceDot(w[r * m.columns..<(r + 1) * m.columns], x[b * m.columns..<(b + 1) * m.columns], activationBlock: type.blockElements).mag
+                #expect(abs(Double(s[b * m.rows + r]) - Double(single[b * m.rows + r])) <= 1e-5 * mag + 1e-6, "\(type) b\(b) r\(r)")
+            }
+        }
+        if type == .q4_K { #expect(a[(batch - 1) * m.rows..<batch * m.rows] == single[(batch - 1) * m.rows..<batch * m.rows]) }
+    }
+}
+
 /// Batch B equals B single matvecs bit for bit, also when rows are split over threads.
 @Test func batchedQuantMatmulEqualsSingleMatvecs() throws {
     var rng = SystemRandomNumberGenerator()

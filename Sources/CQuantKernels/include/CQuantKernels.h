@@ -46,16 +46,16 @@ void qk_round_activations(int type, const float *x, int64_t k, float *out);
 /// y[b * y_stride + r] = W[r] · X[b] for rows r in [r0, r1) and b in [0, batch).
 /// w: the weight rows (row_bytes each, ggml blocks of `type`); xq: `batch` quantized activation rows,
 /// xq_stride bytes apart. Each weight row is applied to all `batch` activations while it is in cache.
-/// Activation rows b < gemm_rows of a Q4_K matrix are rounded as llama.cpp's 4-row Q4_K gemm rounds
-/// them (it takes the first batch − batch % 4 rows of a prompt batch); 0 gives every row the
-/// single-row rounding, so results do not depend on the batch.
+/// prompt ≠ 0: the `batch` rows are one prompt batch, rounded as llama.cpp rounds one (its Q4_K
+/// 4-row gemm and Q6_K tiled matmul differ from its single-row kernels in float order). 0: every
+/// row is rounded as a single row, so results do not depend on the batch.
 void qk_matmul_rows(int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows);
+                    const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int prompt);
 
 /// qk_matmul_rows over all `rows`, split into `nthreads` contiguous row ranges run by a persistent
 /// worker pool (the caller runs the first range). Results do not depend on nthreads.
 void qk_matmul_parallel(int nthreads, int isa, int type, const void *w, size_t row_bytes, int64_t k, int64_t rows,
-                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int gemm_rows);
+                        const void *xq, size_t xq_stride, int batch, float *y, int64_t y_stride, int prompt);
 
 /// A task of a parallel-for: runs chunk `c` with the caller's context.
 typedef void (*qk_task_fn)(void *ctx, int64_t c);
