@@ -30,7 +30,34 @@ for _ in range(N):
     llm.eval([tok]); tok = int(llm.scores[llm.n_tokens - 1].argmax())
 decode = time.perf_counter() - t0; decode_cpu = time.process_time() - c0
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"llama.cpp threads={threads} prefill({len(toks)}) {len(toks)/prefill:.1f} tok/s | decode b1 {N/decode:.1f} tok/s | peak RSS {rss:.0f} MiB")
-print(f"llama.cpp per CPU-second (all threads): prefill {len(toks)/prefill_cpu:.1f} tok | decode b1 {N/decode_cpu:.1f} tok")
+
+# Batch 8, as generation-bench does it: 8 sequences each prefilled with the prompt, then N greedy
+# steps of one token per sequence in one llama_decode (llama.cpp's low-level batch API).
+import ctypes, numpy as np
+import llama_cpp as L
+model = L.llama_model_load_from_file(path.encode(), L.llama_model_default_params())
+cp = L.llama_context_default_params()
+cp.n_ctx = 8 * (len(toks) + N + 8); cp.n_batch = cp.n_ubatch = 512; cp.n_seq_max = 8
+cp.n_threads = cp.n_threads_batch = threads
+ctx = L.llama_init_from_model(model, cp)
+nv = L.llama_vocab_n_tokens(L.llama_model_get_vocab(model))
+batch = L.llama_batch_init(max(len(toks), 8), 0, 8)
+def submit(entries):  # [(token, position, sequence, want_logits)]
+    for i, (t, p, s, lg) in enumerate(entries):
+        batch.token[i], batch.pos[i], batch.n_seq_id[i], batch.logits[i] = t, p, 1, lg
+        batch.seq_id[i][0] = s
+    batch.n_tokens = len(entries)
+    assert L.llama_decode(ctx, batch) == 0
+for s in range(8):
+    submit([(t, i, s, int(i == len(toks) - 1)) for i, t in enumerate(toks)])
+cur = [toks[-1]] * 8
+t0, c0 = time.perf_counter(), time.process_time()
+for step in range(N):
+    submit([(cur[s], len(toks) + step, s, 1) for s in range(8)])
+    for s in range(8):
+        cur[s] = int(np.ctypeslib.as_array(L.llama_get_logits_ith(ctx, s), shape=(nv,)).argmax())
+decode8 = time.perf_counter() - t0; decode8_cpu = time.process_time() - c0
+print(f"llama.cpp threads={threads} prefill({len(toks)}) {len(toks)/prefill:.1f} tok/s | decode b1 {N/decode:.1f} tok/s | decode b8 {8*N/decode8:.1f} tok/s (aggregate) | peak RSS {rss:.0f} MiB")
+print(f"llama.cpp per CPU-second (all threads): prefill {len(toks)/prefill_cpu:.1f} tok | decode b1 {N/decode_cpu:.1f} tok | decode b8 {8*N/decode8_cpu:.1f} tok")
 PY
 done
