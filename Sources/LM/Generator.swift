@@ -88,9 +88,11 @@ public final class Generator: @unchecked Sendable {
     ///   - params: sampling settings; sequence i draws from the stream `params.seed + i`.
     ///   - onText: called with (sequence index, new text) as complete UTF-8 text becomes available,
     ///     holding back text that could still turn into a stop string.
+    ///   - shouldStop: polled before each prompt's prefill and each decode step; when it returns
+    ///     true generation ends by throwing `CancellationError` (a server's client went away).
     /// - Returns: results in prompt order.
     public func generate(prompts: [[Int32]], params: SamplingParams,
-                         onText: ((Int, String) -> Void)? = nil) throws -> [GenerationResult] {
+                         onText: ((Int, String) -> Void)? = nil, shouldStop: (() -> Bool)? = nil) throws -> [GenerationResult] {
         try params.validate()
         var results: [GenerationResult] = []
         var start = 0
@@ -98,14 +100,14 @@ public final class Generator: @unchecked Sendable {
             let group = Array(prompts[start..<min(prompts.count, start + InferenceModel.maxRows)])
             let off = start
             results += try generateGroup(group, params: params, streamOffset: off,
-                                         onText: onText.map { f in { f($0 + off, $1) } })
+                                         onText: onText.map { f in { f($0 + off, $1) } }, shouldStop: shouldStop)
             start += group.count
         }
         return results
     }
 
     func generateGroup(_ prompts: [[Int32]], params: SamplingParams, streamOffset: Int,
-                       onText: ((Int, String) -> Void)?) throws -> [GenerationResult] {
+                       onText: ((Int, String) -> Void)?, shouldStop: (() -> Bool)? = nil) throws -> [GenerationResult] {
         let N = prompts.count, V = model.vocabSize
         let limit = model.config.maxPositionEmbeddings
         for (i, p) in prompts.enumerated() {
@@ -117,6 +119,7 @@ public final class Generator: @unchecked Sendable {
         var seqs = (0..<N).map { SequenceState(prompt: prompts[$0], params: params, stream: streamOffset + $0, tokenizer: tokenizer) }
         var logits = [Float](repeating: 0, count: N * V)
         for i in 0..<N {
+            if shouldStop?() == true { throw CancellationError() }
             let l = try model.forward(tokens: prompts[i], sequence: i, cache: cache, lastOnly: true)
             logits.replaceSubrange(i * V..<(i + 1) * V, with: l)
             if params.maxTokens == 0 { seqs[i].finish = .length }
@@ -135,6 +138,7 @@ public final class Generator: @unchecked Sendable {
             }
             live = rows.map(\.sequence)
             if rows.isEmpty { break }
+            if shouldStop?() == true { throw CancellationError() }
             logits = try model.forward(rows: rows, logitsFor: Array(0..<rows.count), cache: cache)
         }
         return seqs.map { s in

@@ -48,6 +48,9 @@ public final class OpenAIServer: @unchecked Sendable {
 
     // MARK: - Handling
 
+    /// A streaming request stops generating when its client goes away (the SSE writer's next write
+    /// fails, see ``ModelQueue``). A non-streaming one runs to the end: nothing is written to its
+    /// connection before that, and Hummingbird does not report the hang-up to the handler.
     func handle(_ request: Request, chat: Bool) async -> Response {
         do {
             var req = request
@@ -70,7 +73,7 @@ public final class OpenAIServer: @unchecked Sendable {
             let id = (chat ? "chatcmpl-" : "cmpl-") + String(counter.next())
             let created = Int(Date().timeIntervalSince1970)
             if parsed.stream { return try streamResponse(id: id, created: created, chat: chat, ids: ids, params: parsed.params) }
-            let r = try await models.run { try $0.generate(prompts: [ids], params: parsed.params)[0] }
+            let r = try await models.run { gen, stop in try gen.generate(prompts: [ids], params: parsed.params, shouldStop: stop)[0] }
             let choice: [String: Any] = chat
                 ? ["index": 0, "message": ["role": "assistant", "content": r.text], "finish_reason": r.finishReason.rawValue, "logprobs": NSNull()]
                 : ["index": 0, "text": r.text, "finish_reason": r.finishReason.rawValue, "logprobs": NSNull()]
@@ -87,7 +90,9 @@ public final class OpenAIServer: @unchecked Sendable {
     }
 
     func streamResponse(id: String, created: Int, chat: Bool, ids: [Int32], params: SamplingParams) throws -> Response {
-        let events = try models.stream { gen, emit in try gen.generate(prompts: [ids], params: params) { _, t in emit(t) }[0] }
+        let (events, cancel) = try models.stream { gen, emit, stop in
+            try gen.generate(prompts: [ids], params: params, onText: { _, t in emit(t) }, shouldStop: stop)[0]
+        }
         let (model, object) = (modelID, chat ? "chat.completion.chunk" : "text_completion")
         @Sendable func chunk(_ delta: [String: Any]?, text: String?, finish: String?) -> ByteBuffer {
             var choice: [String: Any] = ["index": 0, "finish_reason": finish ?? NSNull(), "logprobs": NSNull()]
@@ -97,6 +102,7 @@ public final class OpenAIServer: @unchecked Sendable {
             return ByteBuffer(string: "data: " + String(decoding: data, as: UTF8.self) + "\n\n")
         }
         let body = ResponseBody { writer in
+            defer { cancel() }  // however this ends (a write to a gone client throws), stop generating
             if chat { try await writer.write(chunk(["role": "assistant", "content": ""], text: nil, finish: nil)) }
             do {
                 for try await e in events {

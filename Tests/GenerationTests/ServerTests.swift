@@ -5,7 +5,7 @@ import FoundationNetworking
 #endif
 import LM
 import ModelIO
-import SRCodeServer
+@testable import SRCodeServer
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(20))) struct ServerTests {
@@ -100,4 +100,49 @@ final class PortBox: @unchecked Sendable {
     var port: Int?
     func set(_ p: Int) { lock.lock(); port = p; lock.unlock() }
     func get() -> Int? { lock.lock(); defer { lock.unlock() }; return port }
+}
+
+/// An abandoned request stops generating and frees the model for the next one.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ModelQueueCancellationTests {
+    static func queue() throws -> ModelQueue {
+        let (_, inf) = try TinyGen.pair(qwen: true)
+        return ModelQueue(generator: Generator(model: inf, tokenizer: try TinyGen.tokenizer()), maxQueued: 4)
+    }
+
+    @Test func streamConsumerLeavingStopsTheBody() async throws {
+        let q = try Self.queue()
+        let stopped = StopFlag()
+        let (events, cancel) = try q.stream { _, emit, shouldStop in
+            while !shouldStop() { emit("x"); usleep(2_000) }  // a generation that would never end
+            stopped.set()
+            throw CancellationError()
+        }
+        for try await _ in events { break }  // the client reads one piece and disconnects
+        cancel()  // what the SSE writer does on its way out
+        let t0 = Date()
+        let next = try await q.run { _, _ in 42 }  // waits for the abandoned stream to give up the model
+        #expect(next == 42 && stopped.isSet)
+        #expect(Date().timeIntervalSince(t0) < 10)
+    }
+
+    @Test func cancelledRunStopsTheBody() async throws {
+        let q = try Self.queue()
+        let task = Task { try await q.run { _, shouldStop -> Int in
+            while !shouldStop() { usleep(2_000) }
+            throw CancellationError()
+        } }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(try await q.run { _, _ in 7 } == 7)
+    }
+
+    @Test func generatorHonoursShouldStop() throws {
+        let q = try Self.queue()
+        var calls = 0
+        #expect(throws: CancellationError.self) {
+            _ = try q.generator.generate(prompts: [[1, 2, 3]], params: .greedy(maxTokens: 50), shouldStop: { calls += 1; return calls > 3 })
+        }
+        #expect(calls == 4)
+    }
 }
