@@ -6,17 +6,10 @@
 // it reads the whole cache, so it must run on both threads (it was serial, capping 2-thread
 // speed-up), and Swift gets only SSE from baseline x86-64.
 #include "CQuantKernels.h"
+#include "qk_internal.h"
 
 #include <math.h>
 
-typedef struct {
-    float *out, *scores;
-    const float *q, *K, *V;
-    int64_t P;
-    int H, G, D;
-    float scale;
-    int avx2;
-} qk_attend_ctx;
 
 /// sc[s] ← exp(sc[s] − mx) over the P scores of one head; returns 1 / Σ, the softmax normalizer.
 /// Shared by the AVX2 and scalar heads (the exponentials are scalar in both).
@@ -92,6 +85,5 @@ static void head_task(void *p, int64_t h) {
 void qk_attend(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                int H, int G, int D, float scale) {
     qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2};
-    // Small caches are not worth a hand-off (~a few µs): 2¹⁵ multiply-adds per head-set.
-    qk_parallel_for(P * H * D >= (1 << 15) ? nthreads : 1, H, head_task, &c);
+    qk_parallel_for(qk_attend_threads(nthreads, P, H, D), H, head_task, &c);
 }

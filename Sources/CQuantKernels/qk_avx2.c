@@ -23,6 +23,14 @@ QK_AVX2 static inline float hsum(__m256 v) {
     return _mm_cvtss_f32(a);
 }
 
+/// Σ of the 8 int32 lanes (exact).
+QK_AVX2 static inline int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
 QK_AVX2 static inline float half(uint16_t h) { return _cvtsh_ss(h); }
 
 /// 16 bytes → 32 nibbles (low nibbles first).
@@ -134,11 +142,7 @@ BLOCK32_KERNEL(dot_q8_0, qk_q8_0, unpack_q8_0, 1, 0)
 
 /// Σ_j m_j·(bsums[2j] + bsums[2j+1]) with the 8 mins given as 16 int16 (each twice).
 QK_AVX2 INLINE int min_dot(__m256i mins16, const int16_t *bsums) {
-    __m256i p = _mm256_madd_epi16(mins16, LOAD(bsums));
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(p), _mm256_extracti128_si256(p, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    return _mm_cvtsi128_si32(s);
+    return hsum_i32(_mm256_madd_epi16(mins16, LOAD(bsums)));
 }
 
 /// Q4_K / Q5_K: the 8 sub-blocks unpacked once, Σ_j sc_j·Σq·q8 in int32 lanes per activation row,
@@ -146,9 +150,9 @@ QK_AVX2 INLINE int min_dot(__m256i mins16, const int16_t *bsums) {
 /// repacked kernels: mode 0 = gemv (one step per superblock), mode 2 = 4-row gemm (one per sub-block pair).
 QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out,
                                const int mode) {
-    __m256 acc[QK_NMAX];
-    float mins[QK_NMAX];
-    for (int b = 0; b < n; b++) { acc[b] = _mm256_setzero_ps(); mins[b] = 0; }
+    __m256 acc[QK_NMAX];           // Q5_K: float lanes
+    float accs[QK_NMAX], mins[QK_NMAX];  // Q4_K: one running sum
+    for (int b = 0; b < n; b++) { acc[b] = _mm256_setzero_ps(); accs[b] = mins[b] = 0; }
     const __m256i low = _mm256_set1_epi8(0x0F), bit5 = _mm256_set1_epi8(0x10);
     for (int i = 0; i < nb; i++) {
         const uint8_t *scales, *qs, *qh = NULL;
@@ -178,44 +182,40 @@ QK_AVX2 INLINE void dot_q45K_n(int nb, const void *wv, const uint8_t *av, size_t
         }
         for (int b = 0; b < n; b++) {
             const qk_a256 *a = ACT256(b, i);
-            if (mode == 2) {  // Q4_K, llama.cpp's 4-row repacked gemm: one step per pair of sub-blocks
-                float accf = _mm256_cvtss_f32(acc[b]);
-                for (int c = 0; c < 4; c++) {
-                    __m256i sumi = _mm256_setzero_si256();
-                    for (int j = 2 * c; j < 2 * c + 2; j++) {
-                        __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
-                        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
-                    }
-                    __m128i t = _mm_add_epi32(_mm256_castsi256_si128(sumi), _mm256_extracti128_si256(sumi, 1));
-                    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
-                    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
-                    const int imin = m[2 * c] * (a->bsums[4 * c] + a->bsums[4 * c + 1]) +
-                                     m[2 * c + 1] * (a->bsums[4 * c + 2] + a->bsums[4 * c + 3]);
-                    accf = fmaf((float)_mm_cvtsi128_si32(t), d * a->d, accf);
-                    mins[b] = fmaf((float)imin, dmin * a->d, mins[b]);
-                }
-                acc[b] = _mm256_setr_ps(accf, 0, 0, 0, 0, 0, 0, 0);
-                continue;
-            }
-            __m256i sumi = _mm256_setzero_si256();
-            for (int j = 0; j < 8; j++) {
-                __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
-            }
             if (mode == 1) {
+                __m256i sumi = _mm256_setzero_si256();
+                for (int j = 0; j < 8; j++) {
+                    __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
+                    sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
+                }
                 acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(a->d * d), _mm256_cvtepi32_ps(sumi), acc[b]);
                 mins[b] += a->d * dmin * (float)min_dot(mins16, a->bsums);
-            } else {  // Q4_K: llama.cpp's repacked order (see qk_scalar.c), kept in lane 0
-                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(sumi), _mm256_extracti128_si256(sumi, 1));
-                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
-                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
-                const float isum = (float)_mm_cvtsi128_si32(t), imin = (float)min_dot(mins16, a->bsums);
-                acc[b] = _mm256_setr_ps(fmaf(isum, d * a->d, _mm256_cvtss_f32(acc[b])), 0, 0, 0, 0, 0, 0, 0);
-                mins[b] = fmaf(imin, dmin * a->d, mins[b]);
+                continue;
+            }
+            // Q4_K (see qk_scalar.c): exact integer sums per pair of sub-blocks, folded into the float
+            // sums once per superblock (mode 0) or once per pair (mode 2).
+            int isum[4], imin[4];
+            for (int c = 0; c < 4; c++) {
+                __m256i sumi = _mm256_setzero_si256();
+                for (int j = 2 * c; j < 2 * c + 2; j++) {
+                    __m256i p = _mm256_maddubs_epi16(q[j], LOAD(a->qs + 32 * j));
+                    sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_set1_epi16(sc[j])));
+                }
+                isum[c] = hsum_i32(sumi);
+                imin[c] = m[2 * c] * (a->bsums[4 * c] + a->bsums[4 * c + 1]) + m[2 * c + 1] * (a->bsums[4 * c + 2] + a->bsums[4 * c + 3]);
+            }
+            if (mode == 2) {
+                for (int c = 0; c < 4; c++) {
+                    accs[b] = fmaf((float)isum[c], d * a->d, accs[b]);
+                    mins[b] = fmaf((float)imin[c], dmin * a->d, mins[b]);
+                }
+            } else {
+                accs[b] = fmaf((float)(isum[0] + isum[1] + isum[2] + isum[3]), d * a->d, accs[b]);
+                mins[b] = fmaf((float)(imin[0] + imin[1] + imin[2] + imin[3]), dmin * a->d, mins[b]);
             }
         }
     }
-    for (int b = 0; b < n; b++) out[b] = mode == 1 ? hsum(acc[b]) - mins[b] : _mm256_cvtss_f32(acc[b]) - mins[b];
+    for (int b = 0; b < n; b++) out[b] = (mode == 1 ? hsum(acc[b]) : accs[b]) - mins[b];
 }
 
 QK_AVX2 INLINE void dot_q4_K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
@@ -251,8 +251,9 @@ QK_AVX2 INLINE void dot_q6_K_mode(int nb, const void *wv, const uint8_t *av, siz
                                   const int tiled) {
     const qk_q6_K *w = wv;
     const __m256i low = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3);
-    __m256 acc[QK_NMAX];
-    for (int b = 0; b < n; b++) acc[b] = _mm256_setzero_ps();
+    __m256 acc[QK_NMAX];   // vec_dot: float lanes
+    float accs[QK_NMAX];   // tiled: one running sum
+    for (int b = 0; b < n; b++) { acc[b] = _mm256_setzero_ps(); accs[b] = 0; }
     for (int i = 0; i < nb; i++) {
         const float dw = half(w[i].d);
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w[i].scales));
@@ -287,17 +288,13 @@ QK_AVX2 INLINE void dot_q6_K_mode(int nb, const void *wv, const uint8_t *av, siz
             const __m256i sub = _mm256_slli_epi32(_mm256_madd_epi16(LOAD(a->bsums), sc16), 5);
             const __m256i lanes = _mm256_sub_epi32(sumi[b], sub);
             if (tiled) {
-                __m128i t = _mm_add_epi32(_mm256_castsi256_si128(lanes), _mm256_extracti128_si256(lanes, 1));
-                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
-                t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
-                const float r = (float)_mm_cvtsi128_si32(t) * dw;
-                acc[b] = _mm256_setr_ps(fmaf(r, a->d, _mm256_cvtss_f32(acc[b])), 0, 0, 0, 0, 0, 0, 0);
+                accs[b] = fmaf((float)hsum_i32(lanes) * dw, a->d, accs[b]);
             } else {
                 acc[b] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(lanes), acc[b]);
             }
         }
     }
-    for (int b = 0; b < n; b++) out[b] = tiled ? _mm256_cvtss_f32(acc[b]) : hsum(acc[b]);
+    for (int b = 0; b < n; b++) out[b] = tiled ? accs[b] : hsum(acc[b]);
 }
 QK_AVX2 INLINE void dot_q6_K_n(int nb, const void *wv, const uint8_t *av, size_t as, const int n, float *out) {
     dot_q6_K_mode(nb, wv, av, as, n, out, 0);

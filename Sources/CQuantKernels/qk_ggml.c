@@ -109,20 +109,11 @@ void qk_swiglu(int64_t rows, int64_t n, float *g, const float *u) {
 
 // MARK: - Attention
 
-typedef struct {
-    float *out, *scores;
-    const float *q, *K, *V;
-    int64_t P;
-    int H, G, D;
-    float scale;
-    int avx2;
-} qk_ggml_ctx;
-
 enum { QK_MAX_HEAD_DIM = 256 };
 
 /// One head: scores, softmax and the weighted sum of values, in ggml's order. Lane i of a 16-lane
 /// accumulator takes elements i, i+16, i+32, … of its dot product.
-static void ggml_head(const qk_ggml_ctx *c, int h) {
+static void ggml_head(const qk_attend_ctx *c, int h) {
     const int W = c->G * c->D, D = c->D;
     const int64_t P = c->P, off = (int64_t)(h / (c->H / c->G)) * D;
     float qh[QK_MAX_HEAD_DIM];
@@ -158,7 +149,7 @@ static void ggml_head(const qk_ggml_ctx *c, int h) {
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-QK_AVX2 static void ggml_head_avx2(const qk_ggml_ctx *c, int h) {
+QK_AVX2 static void ggml_head_avx2(const qk_attend_ctx *c, int h) {
     const int W = c->G * c->D, D = c->D;
     const int64_t P = c->P, off = (int64_t)(h / (c->H / c->G)) * D;
     float qh[QK_MAX_HEAD_DIM];
@@ -211,7 +202,7 @@ QK_AVX2 static void ggml_head_avx2(const qk_ggml_ctx *c, int h) {
 #endif
 
 static void ggml_head_task(void *p, int64_t h) {
-    const qk_ggml_ctx *c = p;
+    const qk_attend_ctx *c = p;
 #if defined(__x86_64__) || defined(__i386__)
     if (c->avx2) { ggml_head_avx2(c, (int)h); return; }
 #endif
@@ -221,7 +212,7 @@ static void ggml_head_task(void *p, int64_t h) {
 int qk_attend_ggml(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                    int H, int G, int D, float scale) {
     if (D > QK_MAX_HEAD_DIM || P <= 0 || G <= 0 || H % G != 0) return 0;
-    qk_ggml_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2 && D % 16 == 0};
-    qk_parallel_for(P * H * D >= (1 << 15) ? nthreads : 1, H, ggml_head_task, &c);
+    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2 && D % 16 == 0};
+    qk_parallel_for(qk_attend_threads(nthreads, P, H, D), H, ggml_head_task, &c);
     return 1;
 }

@@ -94,4 +94,22 @@ static inline void qk_scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t
     }
 }
 
+// MARK: - Attention (qk_attention.c, qk_ggml.c)
+
+/// One single-query attention call: its arguments, and whether the heads run the AVX2 code.
+typedef struct {
+    float *out, *scores;
+    const float *q, *K, *V;
+    int64_t P;
+    int H, G, D;
+    float scale;
+    int avx2;
+} qk_attend_ctx;
+
+/// Threads for an attention call: small caches are not worth a hand-off (~a few µs), so below 2¹⁵
+/// multiply-adds per head-set the caller runs every head itself.
+static inline int qk_attend_threads(int nthreads, int64_t P, int H, int D) {
+    return P * H * D >= (1 << 15) ? nthreads : 1;
+}
+
 #endif

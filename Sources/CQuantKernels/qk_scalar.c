@@ -11,83 +11,45 @@
 
 // MARK: - 32-value blocks
 
-static float dot_q4_0(int nb, const void *wv, const void *av) {
-    const qk_q4_0 *w = wv;
-    const qk_a32 *a = av;
-    float acc = 0;
-    for (int i = 0; i < nb; i++) {
-        int s = 0;
-        for (int j = 0; j < 16; j++) {
-            s += ((w[i].qs[j] & 0xF) - 8) * a[i].qs[j] + ((w[i].qs[j] >> 4) - 8) * a[i].qs[j + 16];
-        }
-        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
-    }
-    return acc;
-}
-
-static float dot_q4_1(int nb, const void *wv, const void *av) {
-    const qk_q4_1 *w = wv;
-    const qk_a32 *a = av;
-    float acc = 0, mins = 0;
-    for (int i = 0; i < nb; i++) {
-        int s = 0;
-        for (int j = 0; j < 16; j++) s += (w[i].qs[j] & 0xF) * a[i].qs[j] + (w[i].qs[j] >> 4) * a[i].qs[j + 16];
-        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
-        mins += qk_half_to_float(w[i].m) * a[i].s;
-    }
-    return acc + mins;
-}
-
-/// Bit j of the 32 high bits, as the fifth bit (0 or 16) of value j.
+/// Value j (0..<32) of a block: low nibbles hold values 0–15, high nibbles 16–31; Q5 types add bit j
+/// of qh as the fifth bit. The Q4_0/Q5_0/Q8_0 offsets (8, 16, 0) are applied here.
+static inline int nib(const uint8_t *qs, int j) { return j < 16 ? qs[j] & 0xF : qs[j - 16] >> 4; }
 static inline int high5(const uint8_t *qh, int j) { return ((qh[j >> 3] >> (j & 7)) & 1) << 4; }
+static inline int value_q4_0(const qk_q4_0 *w, int j) { return nib(w->qs, j) - 8; }
+static inline int value_q4_1(const qk_q4_1 *w, int j) { return nib(w->qs, j); }
+static inline int value_q5_0(const qk_q5_0 *w, int j) { return (nib(w->qs, j) | high5(w->qh, j)) - 16; }
+static inline int value_q5_1(const qk_q5_1 *w, int j) { return nib(w->qs, j) | high5(w->qh, j); }
+static inline int value_q8_0(const qk_q8_0 *w, int j) { return w->qs[j]; }
 
-static float dot_q5_0(int nb, const void *wv, const void *av) {
-    const qk_q5_0 *w = wv;
-    const qk_a32 *a = av;
-    float acc = 0;
-    for (int i = 0; i < nb; i++) {
-        int s = 0;
-        for (int j = 0; j < 16; j++) {
-            int lo = ((w[i].qs[j] & 0xF) | high5(w[i].qh, j)) - 16, hi = ((w[i].qs[j] >> 4) | high5(w[i].qh, j + 16)) - 16;
-            s += lo * a[i].qs[j] + hi * a[i].qs[j + 16];
-        }
-        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
-    }
-    return acc;
-}
+/// The min term of one block: w.m·a.s for Q4_1/Q5_1, none for the others.
+#define WITH_MIN(w, a) (qk_half_to_float((w).m) * (a).s)
+#define NO_MIN(w, a) 0.0f
 
-static float dot_q5_1(int nb, const void *wv, const void *av) {
-    const qk_q5_1 *w = wv;
-    const qk_a32 *a = av;
-    float acc = 0, mins = 0;
-    for (int i = 0; i < nb; i++) {
-        int s = 0;
-        for (int j = 0; j < 16; j++) {
-            int lo = (w[i].qs[j] & 0xF) | high5(w[i].qh, j), hi = (w[i].qs[j] >> 4) | high5(w[i].qh, j + 16);
-            s += lo * a[i].qs[j] + hi * a[i].qs[j + 16];
-        }
-        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
-        mins += qk_half_to_float(w[i].m) * a[i].s;
+/// Σ blocks of w.d·a.d·Σ value·q8 (exact int), plus Σ of the blocks' min terms.
+#define SCALAR_BLOCK32(NAME, WT, VALUE, MIN)                                    \
+    static float NAME(int nb, const void *wv, const void *av) {                   \
+        const WT *w = wv;                                                         \
+        const qk_a32 *a = av;                                                     \
+        float acc = 0, mins = 0;                                                  \
+        for (int i = 0; i < nb; i++) {                                            \
+            int s = 0;                                                            \
+            for (int j = 0; j < 32; j++) s += VALUE(&w[i], j) * a[i].qs[j];       \
+            acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;                  \
+            mins += MIN(w[i], a[i]);                                              \
+        }                                                                         \
+        return acc + mins;                                                        \
     }
-    return acc + mins;
-}
 
-static float dot_q8_0(int nb, const void *wv, const void *av) {
-    const qk_q8_0 *w = wv;
-    const qk_a32 *a = av;
-    float acc = 0;
-    for (int i = 0; i < nb; i++) {
-        int s = 0;
-        for (int j = 0; j < 32; j++) s += w[i].qs[j] * a[i].qs[j];
-        acc += qk_half_to_float(w[i].d) * a[i].d * (float)s;
-    }
-    return acc;
-}
+SCALAR_BLOCK32(dot_q4_0, qk_q4_0, value_q4_0, NO_MIN)
+SCALAR_BLOCK32(dot_q4_1, qk_q4_1, value_q4_1, WITH_MIN)
+SCALAR_BLOCK32(dot_q5_0, qk_q5_0, value_q5_0, NO_MIN)
+SCALAR_BLOCK32(dot_q5_1, qk_q5_1, value_q5_1, WITH_MIN)
+SCALAR_BLOCK32(dot_q8_0, qk_q8_0, value_q8_0, NO_MIN)
 
 // MARK: - K-quants (256-value super-blocks)
 
-/// Q4_K and Q5_K share everything but the fifth bit (qh == NULL for Q4_K).
 /// One Q4_K/Q5_K superblock's integer sums: Σ_j sc_j·(q·q8 over sub-block j) and Σ_j m_j·(q8 sums of j).
+/// The two formats share everything but the fifth bit (qh == NULL for Q4_K).
 static inline void int_qk_4or5(const uint8_t *scales, const uint8_t *qs, const uint8_t *qh, const qk_a256 *a,
                                int *sumi_out, int *summ_out) {
     int sumi = 0, summ = 0;
@@ -201,23 +163,7 @@ static float dot_q6_K(int nb, const void *wv, const void *av) {
     const qk_q6_K *w = wv;
     const qk_a256 *a = av;
     float acc = 0;
-    for (int i = 0; i < nb; i++) {
-        int sumi = 0;
-        for (int n = 0; n < 2; n++) {
-            const uint8_t *ql = w[i].ql + 64 * n, *qh = w[i].qh + 32 * n;
-            const int8_t *sc = w[i].scales + 8 * n, *q8 = a[i].qs + 128 * n;
-            int p[8] = {0};
-            for (int l = 0; l < 32; l++) {
-                int g = l / 16;
-                p[g + 0] += (((ql[l] & 0xF) | ((qh[l] & 3) << 4)) - 32) * q8[l];
-                p[g + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
-                p[g + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
-                p[g + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
-            }
-            for (int g = 0; g < 8; g++) sumi += sc[g] * p[g];
-        }
-        acc += a[i].d * qk_half_to_float(w[i].d) * (float)sumi;
-    }
+    for (int i = 0; i < nb; i++) acc += a[i].d * qk_half_to_float(w[i].d) * (float)int_q6_K(&w[i], &a[i]);
     return acc;
 }
 
