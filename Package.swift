@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "LM", dependencies: ["Tensor", "ModelIO", "COpenBLAS", "CQuantKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v5)]

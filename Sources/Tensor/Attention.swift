@@ -13,17 +13,17 @@ func attentionForward(
     _ keyMask: UnsafePointer<Float>?, B: Int, T: Int, H: Int, G: Int, D: Int
 ) {
     let scale = 1 / Float(D).squareRoot(), rep = H / G
-    // One (b, h) pair per task, each calling single-threaded sgemm: the pairs are plenty of parallelism.
-    withBLASThreads(1) {
-        parallelFor(B * H) { pairs in
-            for bh in pairs {
-                let (b, h) = (bh / H, bh % H), g = h / rep
-                let qh = q + b * T * H * D + h * D, kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
-                let a = att + bh * T * T
-                sgemm(false, true, T, T, D, scale, qh, H * D, kh, G * D, 0, a, T)
-                maskedSoftmaxRows(a, T: T, mask: keyMask.map { $0 + b * T })
-                sgemm(false, false, T, D, T, 1, a, T, vh, G * D, 0, out + b * T * H * D + h * D, H * D)
-            }
+    // One (b, h) pair per task. The per-head sgemm calls run on OpenBLAS's own, process-wide thread
+    // count, which nothing here changes (see the note after `attentionBackward`): small heads stay on the calling
+    // thread inside OpenBLAS, and large ones are serialized by OpenBLAS's own lock.
+    parallelFor(B * H) { pairs in
+        for bh in pairs {
+            let (b, h) = (bh / H, bh % H), g = h / rep
+            let qh = q + b * T * H * D + h * D, kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
+            let a = att + bh * T * T
+            sgemm(false, true, T, T, D, scale, qh, H * D, kh, G * D, 0, a, T)
+            maskedSoftmaxRows(a, T: T, mask: keyMask.map { $0 + b * T })
+            sgemm(false, false, T, D, T, 1, a, T, vh, G * D, 0, out + b * T * H * D + h * D, H * D)
         }
     }
 }
@@ -60,39 +60,36 @@ func attentionBackward(
     let scale = 1 / Float(D).squareRoot(), rep = H / G
     let workers = parallelChunks(B * G)
     let scratch = Tensor(uninitialized: [workers, T, T])
-    withBLASThreads(1) {
-        parallelForChunks(B * G) { chunk, groups in
-            let dS = scratch.data + chunk * T * T
-            for bg in groups {
-                let (b, g) = (bg / G, bg % G)
-                let kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
-                for h in (g * rep)..<((g + 1) * rep) {
-                    let a = att + (b * H + h) * T * T
-                    let qh = q + b * T * H * D + h * D, go = dout + b * T * H * D + h * D
-                    if let dv { sgemm(true, false, T, D, T, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
-                    sgemm(false, true, T, T, D, 1, go, H * D, vh, G * D, 0, dS, T)
-                    for t in 0..<T {
-                        let ar = a + t * T, dr = dS + t * T
-                        var dot: Float = 0
-                        for s in 0...t { dot += ar[s] * dr[s] }
-                        for s in 0...t { dr[s] = ar[s] * (dr[s] - dot) }
-                        if t + 1 < T { (dr + t + 1).update(repeating: 0, count: T - t - 1) }
-                    }
-                    if let dq { sgemm(false, false, T, D, T, scale, dS, T, kh, G * D, 1, dq + b * T * H * D + h * D, H * D) }
-                    if let dk { sgemm(true, false, T, D, T, scale, dS, T, qh, H * D, 1, dk + b * T * G * D + g * D, G * D) }
+    parallelForChunks(B * G) { chunk, groups in
+        let dS = scratch.data + chunk * T * T
+        for bg in groups {
+            let (b, g) = (bg / G, bg % G)
+            let kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
+            for h in (g * rep)..<((g + 1) * rep) {
+                let a = att + (b * H + h) * T * T
+                let qh = q + b * T * H * D + h * D, go = dout + b * T * H * D + h * D
+                if let dv { sgemm(true, false, T, D, T, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
+                sgemm(false, true, T, T, D, 1, go, H * D, vh, G * D, 0, dS, T)
+                for t in 0..<T {
+                    let ar = a + t * T, dr = dS + t * T
+                    var dot: Float = 0
+                    for s in 0...t { dot += ar[s] * dr[s] }
+                    for s in 0...t { dr[s] = ar[s] * (dr[s] - dot) }
+                    if t + 1 < T { (dr + t + 1).update(repeating: 0, count: T - t - 1) }
                 }
+                if let dq { sgemm(false, false, T, D, T, scale, dS, T, kh, G * D, 1, dq + b * T * H * D + h * D, H * D) }
+                if let dk { sgemm(true, false, T, D, T, scale, dS, T, qh, H * D, 1, dk + b * T * G * D + g * D, G * D) }
             }
         }
     }
 }
 
-/// Runs `body` with OpenBLAS limited to `n` threads (our own tasks supply the parallelism), then restores it.
-func withBLASThreads(_ n: Int, _ body: () -> Void) {
-    let previous = Engine.threads
-    if previous != n { openblas_set_num_threads(Int32(n)) }
-    body()
-    if previous != n { openblas_set_num_threads(Int32(previous)) }
-}
+// Why no code here changes OpenBLAS's thread count: `openblas_set_num_threads` is process-wide, and
+// OpenBLAS's sgemm gives different bits at 1 and 2 threads for the same operands (it partitions the
+// work differently; measured on OpenBLAS 0.3.21). An attention call that lowered the count for its
+// own per-head calls changed the summation order of every sgemm that another thread ran meanwhile,
+// which broke bit-exact checks such as SFT's resume test when suites ran in parallel. Only
+// `Engine.configure(threads:)`, called once by a command before any work, sets the count.
 
 /// Causal grouped-query attention over rows laid out (B·T, heads·D).
 /// - Parameters:

@@ -5,8 +5,13 @@ import Foundation
 
 /// Thread settings for the engine.
 ///
-/// Our kernels and OpenBLAS never run at the same time (a kernel either calls `cblas_sgemm` or loops
-/// over rows itself), so both may use every core: the budget is `threads` for each, in turn.
+/// Our row loops and OpenBLAS mostly take turns (a kernel either calls `cblas_sgemm` or loops over rows
+/// itself), so both may use every core: the budget is `threads` for each. Attention calls sgemm from its
+/// per-head tasks; OpenBLAS runs those small products on the calling thread and serializes large ones.
+///
+/// The OpenBLAS count is set here and nowhere else, once, before any work: it is process-wide, and
+/// sgemm's bits depend on it, so changing it while other threads multiply breaks reproducibility
+/// (the note after `attentionBackward` has the measurement).
 public enum Engine {
     nonisolated(unsafe) private static var _threads = 0
 
