@@ -95,7 +95,7 @@ extension LlamaModel {
                     (cache.keys[i].data + (b * S + L) * w).update(from: k.data + b * Tn * w, count: Tn * w)
                     (cache.values[i].data + (b * S + L) * w).update(from: v.data + b * Tn * w, count: Tn * w)
                 }
-                let a = try Tensor(zeros: [B * Tn, H * D])
+                let a = Tensor(zeros: [B * Tn, H * D])
                 cache.keyMask.withUnsafeBufferPointer { m in
                     cachedAttentionForward(a.data, q.data, cache.keys[i].data, cache.values[i].data, m.baseAddress!,
                                            B: B, Tn: Tn, L: L, S: S, H: H, G: G, D: D)

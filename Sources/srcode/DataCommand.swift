@@ -38,7 +38,9 @@ struct DataImport: ParsableCommand {
         if let excludeCommits { options.excludeCommits = try Self.loadCommits(excludeCommits) }
 
         let rejectsPath = out + ".rejects.txt"
-        FileManager.default.createFile(atPath: rejectsPath, contents: nil)
+        guard FileManager.default.createFile(atPath: rejectsPath, contents: nil) else {
+            throw ValidationError("\(rejectsPath): cannot create the rejects file")
+        }
         let rejects = FileHandle(forWritingAtPath: rejectsPath)
         var shown = 0
         let importer = PairImporter(options: options) { error in

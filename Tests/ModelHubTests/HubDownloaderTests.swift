@@ -45,7 +45,7 @@ private func sha(_ b: [UInt8]) -> String { b.withUnsafeBytes { SHA256.hex($0) } 
     let dir = store.root + "/hf/acme/big"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     // An interrupted earlier run left the first 123,456 bytes.
-    FileManager.default.createFile(atPath: dir + "/w.gguf.incomplete", contents: Data(weights[0..<123_456]))
+    _ = FileManager.default.createFile(atPath: dir + "/w.gguf.incomplete", contents: Data(weights[0..<123_456]))
     let path = try await HubDownloader(endpoint: "http://127.0.0.1:\(port)", store: store, token: nil).download(repo: "acme/big", file: "w.gguf")
     #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == weights)
     #expect(hub.requests.contains("GET /lfs/w.gguf [bytes=123456-]"))

@@ -9,7 +9,7 @@ struct XorShift: RandomNumberGenerator {
     mutating func next() -> UInt64 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s }
 }
 
-private func write(_ bytes: [UInt8], _ path: String) { FileManager.default.createFile(atPath: path, contents: Data(bytes)) }
+private func write(_ bytes: [UInt8], _ path: String) { _ = FileManager.default.createFile(atPath: path, contents: Data(bytes)) }
 
 /// Mutations that hit what parsers trust: truncation, random bytes, and big values in 8-byte fields.
 private func mutate(_ src: [UInt8], _ rng: inout XorShift, headerBytes: Int) -> [UInt8] {
