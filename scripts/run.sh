@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh   # also builds .build/release/srcode
+source scripts/env.sh   # the project venv (semgrep, codeshield) first on PATH
 SRCODE=.build/release/srcode
 DATA=${SRCODE_DATA:-../shared/data}
 OUT=${SRCODE_OUT:-runs/main}

