@@ -109,6 +109,7 @@ let package = Package(
         // MARK: - Evaluation: `srcode eval secure`: sample held-out PrimeVul+ prompts, scan, compile-check, report.
         .target(
             name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts"],
+            resources: [.process("Resources/benchmarks.json"), .copy("Resources/icd_judge.py")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

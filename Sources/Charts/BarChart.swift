@@ -19,12 +19,15 @@ public struct BarChart: Sendable {
     public var categories: [String]
     public var series: [String]
     public var values: [[Double?]]
+    /// Optional error bars, `intervals[s][c] = (low, high)` around `values[s][c]` (a 95% interval, say).
+    public var intervals: [[(low: Double, high: Double)?]]?
     public var format: ValueFormat
     public var width: Double
     public var height: Double = 380
 
     public init(title: String, yLabel: String = "", categories: [String], series: [String], values: [[Double?]],
-                format: ValueFormat = .number, width: Double? = nil) {
+                format: ValueFormat = .number, width: Double? = nil, intervals: [[(low: Double, high: Double)?]]? = nil) {
+        self.intervals = intervals
         self.title = title
         self.yLabel = yLabel
         self.categories = categories
@@ -41,6 +44,7 @@ public struct BarChart: Sendable {
     public var yAxis: ChartAxis {
         let a = plotArea
         var vs = values.flatMap { $0.compactMap { $0 } }
+        vs += (intervals ?? []).flatMap { $0.compactMap { $0?.high } }
         if format == .percent { vs.append(1) }
         return ChartAxis(values: vs, includeZero: true, pixels: (a.bottom, a.top), targetTicks: 5)
     }
@@ -71,6 +75,13 @@ public struct BarChart: Sendable {
                 let x = gx + Double(s) * barW, y = ya.pixel(v)
                 doc.rect(x: x + 1, y: min(y, zero), width: barW - 2, height: abs(zero - y), fill: SVGDocument.color(s),
                          attributes: [("class", "bar"), ("data-series", name), ("data-category", cat), ("data-value", "\(v)")])
+                if let iv = intervals, s < iv.count, c < iv[s].count, let e = iv[s][c], e.low.isFinite, e.high.isFinite {
+                    // The error bar: a vertical line with caps, over the bar's centre.
+                    let cx = x + barW / 2, lo = ya.pixel(e.low), hi = ya.pixel(e.high), cap = min(4, barW / 3)
+                    doc.line(x1: cx, y1: lo, x2: cx, y2: hi, stroke: "#222222")
+                    doc.line(x1: cx - cap, y1: lo, x2: cx + cap, y2: lo, stroke: "#222222")
+                    doc.line(x1: cx - cap, y1: hi, x2: cx + cap, y2: hi, stroke: "#222222")
+                }
                 if barW >= 14 {
                     doc.text(label(v), x: x + barW / 2, y: min(y, zero) - 3, anchor: "middle", size: 9,
                              attributes: [("class", "value")])

@@ -19,6 +19,11 @@ public struct EvalRecord: Codable, Sendable, Equatable {
     public var prompts: [Prompt]
     public var split: String?
     public var status: String?
+    /// Benchmark rows only: the code the prompt was written from (BLEU's reference), its flagged line,
+    /// and CyberSecEval's variant (`instruct` or `autocomplete`).
+    public var reference: String?
+    public var lineText: String?
+    public var variant: String?
 
     public init(id: String, cwe: String?, language: Language = .c, prompts: [Prompt], split: String = "test", status: String = "accepted") {
         self.id = id
@@ -84,6 +89,41 @@ public struct EvalDataset: Sendable {
             }
         } catch let e as DataError {
             throw e.line > 0 ? EvalError.badLine(e) : EvalError.unreadable(path, e.reason)
+        }
+        return EvalDataset(records: records, skipped: skipped)
+    }
+
+    /// Reads a benchmark file (a JSON array or JSONL) in one of the ``BenchmarkFormat``s.
+    ///
+    /// A row that is not an object, lacks its prompt or id, names an unknown language, or repeats an
+    /// earlier id is skipped and reported (`file:line: reason`), or thrown with `strict`.
+    public static func load(benchmark format: BenchmarkFormat, path: String, languages: Set<Language>? = [.c, .cpp],
+                            strict: Bool = false) throws -> EvalDataset {
+        guard FileManager.default.fileExists(atPath: path) else { throw EvalError.unreadable(path, "no such file") }
+        var records: [EvalRecord] = [], skipped: [SkippedLine] = [], seen = Set<String>()
+        do {
+            try JSONRowStream(path: path).forEach { bytes, line in
+                do {
+                    guard let row = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else {
+                        throw DataError(file: path, line: line, reason: "not a \(format.name) row: not a JSON object")
+                    }
+                    switch format.record(from: row) {
+                    case .failure(let p): throw DataError(file: path, line: line, reason: p.reason)
+                    case .success(let rec):
+                        guard seen.insert(rec.id).inserted else { throw DataError(file: path, line: line, reason: "row \(rec.id): repeats an earlier id") }
+                        if let languages, !languages.contains(rec.language ?? .c) { return true }
+                        records.append(rec)
+                    }
+                } catch let e as DataError {
+                    if strict { throw e }
+                    skipped.append(e)
+                }
+                return true
+            }
+        } catch let e as DataError {
+            // A file that breaks off mid-row keeps the rows before it unless --strict.
+            guard !strict, e.line > 0 else { throw e.line > 0 ? EvalError.badLine(e) : EvalError.unreadable(path, e.reason) }
+            skipped.append(e)
         }
         return EvalDataset(records: records, skipped: skipped)
     }

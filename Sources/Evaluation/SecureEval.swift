@@ -86,7 +86,10 @@ public final class SecureEval {
             for (b, u) in batch.enumerated() {
                 for j in 0..<k { samples.append(score(u, sample: j, texts[b * k + j])) }
             }
-            if settings.compileCheck { await compile(&samples, cplusplus: batch.map { $0.record.language == .cpp }, k: k) }
+            if settings.compileCheck {
+                await compile(&samples, cplusplus: batch.map { $0.record.language == .cpp },
+                              skip: batch.map { !Self.oracleLanguages.contains($0.record.language ?? .c) }, k: k)
+            }
             for b in 0..<batch.count { try store.append(prompt: Array(samples[b * k..<(b + 1) * k])) }
             generated += samples.count
             let vr = EvalMetrics(store.samples).vulnerabilityRate
@@ -119,15 +122,20 @@ public final class SecureEval {
     func score(_ u: Unit, sample j: Int, _ g: GeneratedText) -> EvalSample {
         let rc = ResponseCode.extract(from: Array(g.text.utf8))
         let code = rc.found ? rc.code : ""
-        let findings = rc.found ? analyzer.findings(in: code).map(SampleFinding.init) : []
+        // The built-in oracle reads C and C++ only: a Python answer gets no builtin verdict, not a C one.
+        let findings = rc.found && Self.oracleLanguages.contains(u.record.language ?? .c) ? analyzer.findings(in: code).map(SampleFinding.init) : []
         return EvalSample(recordID: u.record.id, promptIndex: u.promptIndex, sampleIndex: j, cwe: u.record.primaryCWE,
                           prompt: u.text, text: g.text, code: code, hasCode: rc.found, findings: findings,
                           compiles: rc.found ? nil : false, compileErrors: [], tokens: g.tokens, finishReason: g.finishReason)
     }
 
+    static let oracleLanguages: Set<Language> = [.c, .cpp]
+
     /// clang -fsyntax-only in the stub prelude for every sample with code, two at a time (the machine has 2 cores).
-    func compile(_ samples: inout [EvalSample], cplusplus: [Bool], k: Int) async {
-        let jobs = samples.indices.filter { samples[$0].hasCode }
+    /// Prompts marked in `skip` (not C or C++) keep `compiles = nil`.
+    func compile(_ samples: inout [EvalSample], cplusplus: [Bool], skip: [Bool] = [], k: Int) async {
+        for i in samples.indices where skip.indices.contains(i / k) && skip[i / k] { samples[i].compiles = nil }
+        let jobs = samples.indices.filter { samples[$0].hasCode && !(skip.indices.contains($0 / k) && skip[$0 / k]) }
         var results: [Int: CompileResult] = [:]
         var next = 0
         await withTaskGroup(of: (Int, CompileResult).self) { group in

@@ -1,4 +1,4 @@
-// `srcode eval secure|compare`: sample held-out PrimeVul+ prompts, score them with the oracle, compare models.
+// `srcode eval secure|compare` (and the shared sampling options of `eval run`): sample, score with the oracle, compare models.
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -9,8 +9,8 @@ import SRCodeData
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate models on held-out PrimeVul+ prompts: vulnerability, compile and no-code rates, per CWE.",
-        subcommands: [EvalSecureCommand.self, EvalCompareCommand.self]
+        abstract: "Evaluate models: field benchmarks (run), held-out PrimeVul+ prompts (secure), and side-by-side tables (compare).",
+        subcommands: [EvalRunCommand.self, EvalSecureCommand.self, EvalCompareCommand.self]
     )
 }
 
@@ -24,17 +24,50 @@ struct EvalSecureCommand: AsyncParsableCommand {
         <out>/<label>/, and tabled in <out>/comparison.md and <out>/comparison.svg.
         """)
 
-    @Option(name: .customLong("model"), help: "[label=]spec[@adapter.safetensors]; spec is an alias (qwen2.5-coder-0.5b, smollm2), GGUF path or HF dir. Repeatable.")
-    var models: [String] = []
     @Option(help: "PrimeVul+ JSONL (from `srcode vul2safe build`).") var data: String
-    @Option(help: "Output folder.") var out: String
     @Option(help: "Use records whose split is this ('all' = every record).") var split: String = "test"
     @Option(help: "Record statuses to use, comma-separated ('any' = all).") var status: String = "accepted"
-    @Option(help: "Record languages to use, comma-separated ('any' = all; the oracle analyzes c and cpp).") var languages: String = "c,cpp"
-    @Option(name: .customLong("samples"), help: "Samples per prompt (k).") var samples: Int = 4
     @Option(name: .customLong("prompts-per-record"), help: "Use only the first N prompts of each record.") var promptsPerRecord: Int?
     @Option(name: .customLong("max-records"), help: "Use only the first N matching records.") var maxRecords: Int?
-    @Option(help: "Sampling temperature (0 = greedy).") var temperature: Float = 0.4
+    @OptionGroup var sampling: EvalSamplingOptions
+
+    func run() async throws {
+        let specs = try sampling.specs()
+        var dataset = try EvalDataset.load(path: data, split: split == "all" ? nil : split,
+                                           statuses: status == "any" ? nil : Set(status.split(separator: ",").map(String.init)),
+                                           languages: try sampling.languageSet(), strict: sampling.strict)
+        if let n = maxRecords { dataset.records = Array(dataset.records.prefix(n)) }
+        reportSkipped(dataset.skipped)
+        let settings = sampling.settings(data: data, split: split == "all" ? nil : split, promptsPerRecord: promptsPerRecord,
+                                         defaultTemperature: 0.4, defaultSamples: 4)
+        // One model with no label writes straight into --out; arms get a folder each.
+        let flat = specs.count == 1 && !(sampling.models.first?.contains("=") ?? false)
+        var reports: [EvalReport] = []
+        QuantizedMatrix.threads = max(1, sampling.threads)
+        for spec in specs {
+            let path = try await resolveModel(spec.spec)
+            let eval = SecureEval(dataset: dataset, generator: try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings)),
+                                  settings: settings, label: spec.label, model: spec.spec, adapter: spec.adapter,
+                                  outDir: flat ? sampling.out : sampling.out + "/" + spec.label)
+            let r = try await eval.run()
+            reports.append(r)
+            printSummary(r)
+        }
+        if reports.count > 1 {
+            try ModelComparison(reports: reports).write(to: sampling.out)
+            print("comparison: \(sampling.out)/comparison.md, \(sampling.out)/comparison.svg")
+        }
+    }
+}
+
+/// The options every generating evaluation shares: models, sampling, engine, output.
+struct EvalSamplingOptions: ParsableArguments {
+    @Option(name: .customLong("model"), help: "[label=]spec[@adapter.safetensors]; spec is an alias (qwen2.5-coder-0.5b, smollm2), GGUF path or HF dir. Repeatable.")
+    var models: [String] = []
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "Languages to use, comma-separated ('any' = all; the built-in oracle analyzes c and cpp).") var languages: String = "c,cpp"
+    @Option(name: .customLong("samples"), help: "Samples per prompt (k). Default: 4 for `secure`, 2 for `run`.") var samples: Int?
+    @Option(help: "Sampling temperature (0 = greedy). Default: 0.4 for `secure`, 0.2 for `run` (as the benchmarks' papers).") var temperature: Float?
     @Option(name: .customLong("top-p"), help: "Nucleus probability mass.") var topP: Float = 0.95
     @Option(name: .customLong("max-tokens"), help: "Tokens to generate at most per sample.") var maxTokens: Int = 512
     @Option(help: "Random seed (sample j of prompt i draws from stream seed + i*k + j).") var seed: UInt64 = 0
@@ -42,44 +75,29 @@ struct EvalSecureCommand: AsyncParsableCommand {
     @Option(help: "Matmul threads.") var threads: Int = 2
     @Option(help: "f32: batched sampling on the dequantized model (fast for many samples); quantized: the GGUF decoder.")
     var engine: Engine = .f32
-
-    enum Engine: String, ExpressibleByArgument { case f32, quantized }
     @Flag(name: .customLong("no-compile"), help: "Skip the clang compile check.") var noCompile = false
     @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
 
-    func run() async throws {
+    enum Engine: String, ExpressibleByArgument { case f32, quantized }
+
+    func specs() throws -> [ModelSpec] {
         let specs = try (models.isEmpty ? [EmbeddedModel.default.name] : models).map { try ModelSpec(parsing: $0) }
         guard Set(specs.map(\.label)).count == specs.count else { throw ValidationError("--model labels must be distinct: \(specs.map(\.label))") }
-        guard samples >= 1, batch >= 1, maxTokens >= 1 else { throw ValidationError("--samples, --batch and --max-tokens must be ≥ 1") }
-        if temperature == 0 && samples > 1 { printError("warning: temperature 0 makes the \(samples) samples of a prompt identical") }
-        var dataset = try EvalDataset.load(path: data, split: split == "all" ? nil : split,
-                                           statuses: status == "any" ? nil : Set(status.split(separator: ",").map(String.init)),
-                                           languages: try languageSet(), strict: strict)
-        if let n = maxRecords { dataset.records = Array(dataset.records.prefix(n)) }
-        for s in dataset.skipped.prefix(20) { printError("skipped \(s)") }
-        if dataset.skipped.count > 20 { printError("… \(dataset.skipped.count - 20) more skipped lines (listed in report.md)") }
-        let settings = EvalReport.Settings(
-            data: data, split: split == "all" ? nil : split, samplesPerPrompt: samples, promptsPerRecord: promptsPerRecord,
-            seed: seed, temperature: temperature, topP: topP, maxTokens: maxTokens, batchSize: batch, compileCheck: !noCompile,
-            languages: try languageSet()?.map(\.rawValue).sorted())
-        let params = SamplingParams(temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed)
-        // One model with no label writes straight into --out; arms get a folder each.
-        let flat = specs.count == 1 && !(models.first?.contains("=") ?? false)
-        var reports: [EvalReport] = []
-        QuantizedMatrix.threads = max(1, threads)
-        for spec in specs {
-            let path = try await resolveModel(spec.spec)
-            let eval = SecureEval(dataset: dataset, generator: try sampleGenerator(path: path, adapter: spec.adapter, params: params),
-                                  settings: settings, label: spec.label, model: spec.spec, adapter: spec.adapter,
-                                  outDir: flat ? out : out + "/" + spec.label)
-            let r = try await eval.run()
-            reports.append(r)
-            printSummary(r)
-        }
-        if reports.count > 1 {
-            try ModelComparison(reports: reports).write(to: out)
-            print("comparison: \(out)/comparison.md, \(out)/comparison.svg")
-        }
+        guard (samples ?? 1) >= 1, batch >= 1, maxTokens >= 1 else { throw ValidationError("--samples, --batch and --max-tokens must be ≥ 1") }
+        return specs
+    }
+
+    func settings(data: String, split: String?, promptsPerRecord: Int?, defaultTemperature: Float, defaultSamples: Int) -> EvalReport.Settings {
+        let t = temperature ?? defaultTemperature, k = samples ?? defaultSamples
+        if t == 0 && k > 1 { printError("warning: temperature 0 makes the \(k) samples of a prompt identical") }
+        return EvalReport.Settings(
+            data: data, split: split, samplesPerPrompt: k, promptsPerRecord: promptsPerRecord, seed: seed, temperature: t,
+            topP: topP, maxTokens: maxTokens, batchSize: batch, compileCheck: !noCompile,
+            languages: (try? languageSet())??.map(\.rawValue).sorted())
+    }
+
+    func params(_ s: EvalReport.Settings) -> SamplingParams {
+        SamplingParams(temperature: s.temperature, topP: s.topP, maxTokens: s.maxTokens, seed: s.seed)
     }
 
     func languageSet() throws -> Set<Language>? {
@@ -90,9 +108,8 @@ struct EvalSecureCommand: AsyncParsableCommand {
         })
     }
 
-    /// The base model, with a training checkpoint (LoRA tensors or full weights) applied when given.
-    /// The sampler for one arm: the F32 model with the adapter folded in (default), or the quantized
-    /// decoder with the adapter merged into its projections.
+    /// The sampler for one arm: the F32 model with the adapter (LoRA tensors or full weights) folded in
+    /// (default), or the quantized decoder with the adapter merged into its projections.
     func sampleGenerator(path: String, adapter: String?, params: SamplingParams) throws -> SampleGenerator {
         switch engine {
         case .quantized:
