@@ -25,10 +25,13 @@ public struct BenchmarkFormat: Codable, Sendable, Equatable {
     public var fill: String?
     /// `instruct` or `autocomplete`: how CyberSecEval scores the row (code before the line, BLEU reference).
     public var variant: String
+    /// LLMSecEval repeats a few ids on distinct rows (two Python scenarios each): with `true`, a repeated
+    /// id becomes `<id>~<line>`; otherwise a repeated id is a bad row.
+    public var repeatsIDs: Bool?
 
     enum CodingKeys: String, CodingKey {
         case name, description, id, prompt, language, cwe, reference, fill, variant
-        case cwePattern = "cwe_pattern", lineText = "line_text"
+        case cwePattern = "cwe_pattern", lineText = "line_text", repeatsIDs = "repeats_ids"
     }
 
     /// Every format the project knows, from the bundled resource.

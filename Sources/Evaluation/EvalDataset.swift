@@ -109,7 +109,8 @@ public struct EvalDataset: Sendable {
                     }
                     switch format.record(from: row) {
                     case .failure(let p): throw DataError(file: path, line: line, reason: p.reason)
-                    case .success(let rec):
+                    case .success(var rec):
+                        if seen.contains(rec.id), format.repeatsIDs == true { rec.id += "~\(line)" }
                         guard seen.insert(rec.id).inserted else { throw DataError(file: path, line: line, reason: "row \(rec.id): repeats an earlier id") }
                         if let languages, !languages.contains(rec.language ?? .c) { return true }
                         records.append(rec)

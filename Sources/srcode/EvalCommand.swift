@@ -73,8 +73,8 @@ struct EvalSamplingOptions: ParsableArguments {
     @Option(help: "Random seed (sample j of prompt i draws from stream seed + i*k + j).") var seed: UInt64 = 0
     @Option(help: "Sequences per generate call (whole prompts: batch/k prompts at a time).") var batch: Int = 8
     @Option(help: "Matmul threads.") var threads: Int = 2
-    @Option(help: "f32: batched sampling on the dequantized model (fast for many samples); quantized: the GGUF decoder.")
-    var engine: Engine = .f32
+    @Option(help: "quantized: the GGUF decoder's batched kernels (default of `run`, the faster for 512-token answers); f32: batched sampling on the dequantized model, exactly as trained (default of `secure`).")
+    var engine: Engine?
     @Flag(name: .customLong("no-compile"), help: "Skip the clang compile check.") var noCompile = false
     @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
 
@@ -110,8 +110,8 @@ struct EvalSamplingOptions: ParsableArguments {
 
     /// The sampler for one arm: the F32 model with the adapter (LoRA tensors or full weights) folded in
     /// (default), or the quantized decoder with the adapter merged into its projections.
-    func sampleGenerator(path: String, adapter: String?, params: SamplingParams) throws -> SampleGenerator {
-        switch engine {
+    func sampleGenerator(path: String, adapter: String?, params: SamplingParams, defaultEngine: Engine = .f32) throws -> SampleGenerator {
+        switch engine ?? defaultEngine {
         case .quantized:
             return LMSampleGenerator(generator: try Generator.load(path: path, adapter: adapter), params: params)
         case .f32:

@@ -22,7 +22,7 @@ struct EvalRunCommand: AsyncParsableCommand {
     @Option(help: "Benchmark format: \(BenchmarkFormat.all.map(\.name).joined(separator: ", ")).") var benchmark: String
     @Option(help: "The benchmark file (JSON array or JSONL).") var data: String
     @Option(help: "Judges, comma-separated: builtin, icd. Default: both when codeshield is installed.") var judge: String?
-    @Option(name: .customLong("limit"), help: "Use only the first N rows that match --languages.") var limit: Int?
+    @Option(name: .customLong("limit"), help: "Use only N rows that match --languages (the first N in a fixed order spread over the file).") var limit: Int?
     @OptionGroup var sampling: EvalSamplingOptions
 
     func run() async throws {
@@ -31,6 +31,9 @@ struct EvalRunCommand: AsyncParsableCommand {
         }
         let specs = try sampling.specs()
         var dataset = try EvalDataset.load(benchmark: format, path: data, languages: try sampling.languageSet(), strict: sampling.strict)
+        // Rows in a fixed pseudo-random order (a stable hash of the id): benchmark files are sorted by
+        // language or CWE, so any prefix of this order, a --limit or a run cut short, is a spread sample.
+        dataset.records.sort { (StableHash.fnv1a($0.id), $0.id) < (StableHash.fnv1a($1.id), $1.id) }
         if let n = limit { dataset.records = Array(dataset.records.prefix(n)) }
         reportSkipped(dataset.skipped)
         let settings = sampling.settings(data: data, split: nil, promptsPerRecord: nil, defaultTemperature: 0.2, defaultSamples: 2)
@@ -41,7 +44,7 @@ struct EvalRunCommand: AsyncParsableCommand {
         QuantizedMatrix.threads = max(1, sampling.threads)
         for spec in specs {
             let path = try await resolveModel(spec.spec)
-            let gen = try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings))
+            let gen = try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings), defaultEngine: .quantized)
             let arm = try await bench.evaluate(label: spec.label, model: spec.spec, adapter: spec.adapter, generator: gen,
                                                outDir: flat ? sampling.out : sampling.out + "/" + spec.label)
             arms.append(arm)
