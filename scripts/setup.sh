@@ -96,6 +96,27 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Scale-out: verl reward manager (issue 13)
+# integrations/verl (the verl reward manager for `srcode reward serve`) is tested against the real verl from
+# PyPI, in its own virtual environment (.venv-verl) because verl pins numpy>=2, transformers 5 and torch.
+# Torch must be the CPU build: PyPI's default Linux wheel drags in ~3 GB of CUDA libraries. Where pip's
+# find-links holds a `+cpu` wheel (as on our machines) that one is pinned; else PyTorch's CPU index is used.
+# Measured: about 3 minutes on a warm machine. SRCODE_SKIP_VERL=1 skips it (the Python tests then skip too).
+if [ "${SRCODE_SKIP_VERL:-0}" != "1" ]; then
+  VERL_VENV=${SRCODE_VERL_VENV:-.venv-verl}
+  [ -x "$VERL_VENV/bin/python" ] || python3 -m venv "$VERL_VENV"
+  if ! "$VERL_VENV/bin/python" -c "import verl, srcode_verl" >/dev/null 2>&1; then
+    echo "setup: installing verl (CPU torch) into $VERL_VENV"
+    torch_spec=(torch); torch_index=(--extra-index-url https://download.pytorch.org/whl/cpu)
+    for d in $(python3 -m pip config get global.find-links 2>/dev/null) /opt/wheels; do
+      w=$(ls "$d"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)
+      if [ -n "$w" ]; then v=$(basename "$w" | cut -d- -f2); torch_spec=("torch==$v"); torch_index=(); break; fi
+    done
+    "$VERL_VENV/bin/pip" install -q --disable-pip-version-check "${torch_index[@]}" "${torch_spec[@]}" "verl==0.9.1" pytest
+    "$VERL_VENV/bin/pip" install -q --disable-pip-version-check -e integrations/verl
+  fi
+fi
+
 echo "setup: ok"
 
 # MARK: - Evaluation and Charts (issue 7, `srcode eval secure`)
