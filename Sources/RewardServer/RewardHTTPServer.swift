@@ -98,7 +98,8 @@ public final class RewardHTTPServer: Sendable {
     /// prefix, is cut off; `labels[i]`, when it names a loaded record, selects the repair reference.
     /// The scalar is the sum of the token rewards (what the instance-level arm puts on the last token).
     func openRLHF(_ request: Request) async throws -> (Response, ok: Int, errors: Int) {
-        guard let o = (try? JSONSerialization.jsonObject(with: try await body(request))) as? [String: Any] else {
+        let data = try await body(request)
+        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw RewardAPIError(400, "invalid_json", "request body is not a JSON object")
         }
         guard let queries = o["query"] as? [String] else { throw RewardAPIError(400, "missing_query", "'query' (array of strings) is required") }

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import pathlib
 import subprocess
-import time
+import tempfile
 
 import pytest
 
@@ -24,12 +24,15 @@ def server_url():
     binary = srcode_binary()
     if binary is None:
         pytest.skip("no srcode binary (set SRCODE_BIN or run `swift build`)")
+    # The server's log goes to a file: an unread pipe would block it once full.
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([str(binary), "reward", "serve", "--port", "0", "--no-compile"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         line = proc.stdout.readline()  # "srcode reward serve: ... on http://127.0.0.1:PORT"
         if "http://" not in line:
-            pytest.fail(f"server did not start: {line!r} {proc.stderr.read()[:2000]}")
+            log.seek(0)
+            pytest.fail(f"server did not start: {line!r} {log.read()[:2000]}")
         url = line.strip().rsplit(" ", 1)[-1]
         yield url
     finally:
