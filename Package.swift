@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ModelIO", targets: ["ModelIO"]),
         .library(name: "Vul2Safe", targets: ["Vul2Safe"]),
         .library(name: "SRCodeServer", targets: ["SRCodeServer"]),
+        .library(name: "RewardServer", targets: ["RewardServer"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
@@ -89,6 +90,13 @@ let package = Package(
         // No tensor dependency, so the verl reward server can run it alone.
         .target(name: "Rewards", dependencies: ["SecurityOracle", "SRCodeData"]),
         .testTarget(name: "RewardsTests", dependencies: ["Rewards"]),
+        // The reward over HTTP for distributed trainers (verl, OpenRLHF): `srcode reward serve`.
+        // ModelIO only in the tests: alignment is checked with the default models' real tokenizers.
+        .target(
+            name: "RewardServer",
+            dependencies: ["Rewards", "SecurityOracle", "SRCodeData", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(name: "RewardServerTests", dependencies: ["RewardServer", "Rewards", "SecurityOracle", "ModelIO"]),
 
         // MARK: - Trainer: SFT and PPO/GRPO with token-level rewards, on the engine.
         // Recipes are YAML (Yams); metrics are JSONL with SVG curves.
@@ -165,6 +173,7 @@ let package = Package(
                 "LM",
                 "Tensor",
                 "SRCodeServer",
+                "RewardServer",
                 "Trainer",
                 "Evaluation",
                 "Charts",

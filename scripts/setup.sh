@@ -60,6 +60,29 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "${PIP_PACKAGES[*]}" ]; then
   echo "${PIP_PACKAGES[*]}" > "$stamp"
 fi
 
+# MARK: - Scale-out: verl reward manager (issue 13)
+# integrations/verl (the verl reward manager for `srcode reward serve`) is tested against the real verl from
+# PyPI, in its own virtual environment (.venv-verl) because verl pins numpy>=2, transformers 5 and torch.
+# Torch must be the CPU build: PyPI's default Linux wheel drags in ~3 GB of CUDA libraries. Where pip's
+# find-links holds a `+cpu` wheel (as on our machines) that one is pinned. Measured: about 3 minutes on a
+# warm machine. SRCODE_SKIP_VERL=1 skips it (the Python tests then skip too).
+install_verl() {
+  local venv="$1" spec=(torch) d w v
+  [ -x "$venv/bin/python" ] || "$BASE_PYTHON" -m venv "$venv"
+  for d in $("$SRCODE_PYTHON" -m pip config get global.find-links 2>/dev/null) ${PIP_FIND_LINKS:-} /opt/wheels; do
+    w=$(ls "$d"/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)
+    if [ -n "$w" ]; then v=$(basename "$w" | cut -d- -f2); spec=("torch==$v"); break; fi
+  done
+  "$venv/bin/pip" install -q --disable-pip-version-check "${spec[@]}" "verl==0.9.1" pytest
+  "$venv/bin/pip" install -q --disable-pip-version-check -e integrations/verl
+}
+if [ "${SRCODE_SKIP_VERL:-0}" != "1" ]; then
+  VERL_VENV=${SRCODE_VERL_VENV:-.venv-verl}
+  if ! "$VERL_VENV/bin/python" -c "import verl, srcode_verl" >/dev/null 2>&1; then
+    step "verl 0.9.1 (CPU torch) into $VERL_VENV" install_verl "$VERL_VENV"
+  fi
+fi
+
 # SRCODE_SETUP_ONLY=tools stops here: the system packages and the venv, without Swift (a machine that
 # only runs the analyzers or the judges, and the stock-Debian check in docs/BENCHMARKS.md).
 if [ "${SRCODE_SETUP_ONLY:-}" = "tools" ]; then SKIP_SWIFT=1; else SKIP_SWIFT=0; fi

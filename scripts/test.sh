@@ -20,4 +20,7 @@ fi
 grep -E "warning:" "$BUILD_LOG" | grep -v "/.build/checkouts/" | sort -u || true
 echo "== test.sh $(date -u +%T): run the tests"
 swift test -c release --skip-build "$@"
+# MARK: - Scale-out (issue 13): the verl reward manager against real verl and a live `srcode reward serve`.
+echo "== test.sh $(date -u +%T): verl reward manager (integrations/verl)"
+SRCODE_BIN=.build/release/srcode scripts/test-verl.sh
 echo "== test.sh $(date -u +%T): done"

@@ -34,15 +34,23 @@ public struct RewardComposer: Sendable {
     ///   - tokenBytes: each response token's bytes, in order (their concatenation is the response).
     ///   - reference: the PrimeVul+ record's fragments; `nil` for prompts without one.
     public func compose(tokenBytes: [[UInt8]], reference: RewardReference?) async -> TokenRewards {
-        let response = tokenBytes.flatMap { $0 }
-        let spans = TokenSpans(tokenByteCounts: tokenBytes.map(\.count))
-        var rewards = [Float](repeating: 0, count: tokenBytes.count)
+        await compose(response: tokenBytes.flatMap { $0 }, spans: TokenSpans(tokenByteCounts: tokenBytes.map(\.count)), reference: reference)
+    }
+
+    /// The same rewards for a response whose token ranges come from elsewhere (a remote caller's
+    /// tokenizer, through the reward server): one reward per span, in span order.
+    /// - Parameters:
+    ///   - response: the response's UTF-8 bytes.
+    ///   - spans: each token's byte range in `response`.
+    ///   - reference: the PrimeVul+ record's fragments; `nil` for prompts without one.
+    public func compose(response: [UInt8], spans: TokenSpans, reference: RewardReference?) async -> TokenRewards {
+        var rewards = [Float](repeating: 0, count: spans.count)
         var parts: [String: Float] = ["oracle": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
 
         /// Adds `total` spread evenly over the (non-empty) tokens covering the byte ranges, and to `parts[part]`.
         func spread(_ total: Float, over ranges: [Range<Int>], part: String) {
             var toks = Set<Int>()
-            for r in ranges { for t in spans.tokens(overlapping: r.lowerBound, r.upperBound) where spans.ends[t] > spans.starts[t] { toks.insert(t) } }
+            for r in ranges { for t in spans.indices(overlapping: r.lowerBound, r.upperBound) where spans.ends[t] > spans.starts[t] { toks.insert(t) } }
             guard !toks.isEmpty else { return }
             let each = total / Float(toks.count)
             for t in toks { rewards[t] += each }

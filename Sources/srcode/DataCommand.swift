@@ -7,7 +7,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Import, split and describe vulnerability-fix datasets.",
-        subcommands: [DataImport.self, DataSplit.self, DataStats.self]
+        subcommands: [DataImport.self, DataSplit.self, DataStats.self, DataExportVerl.self]
     )
 }
 

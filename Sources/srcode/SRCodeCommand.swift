@@ -14,6 +14,7 @@ struct SRCodeCommand: AsyncParsableCommand {
             GenerateCommand.self,
             ChatCommand.self,
             ServeCommand.self,
+            RewardCommand.self,
             TrainCommand.self,
             EvalCommand.self,
         ]
