@@ -116,7 +116,7 @@ let package = Package(
 
         // MARK: - Evaluation: `srcode eval secure`: sample held-out PrimeVul+ prompts, scan, compile-check, report.
         .target(
-            name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts"],
+            name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts", "Tensor"],
             resources: [.process("Resources/benchmarks.json"), .copy("Resources/icd_judge.py")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),

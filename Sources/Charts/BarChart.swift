@@ -100,4 +100,12 @@ public struct BarChart: Sendable {
         }
         return doc.render()
     }
+
+    /// Charts stacked top to bottom in one SVG (an overall panel above a per-CWE panel, say).
+    public static func stacked(_ charts: [BarChart]) -> String {
+        var doc = SVGDocument(width: charts.map(\.width).max() ?? 0, height: charts.reduce(0) { $0 + $1.height })
+        var y = 0.0
+        for c in charts { doc.embed(c.svg(), x: 0, y: y); y += c.height }
+        return doc.render()
+    }
 }

@@ -90,10 +90,7 @@ public struct BenchmarkComparison: Sendable {
             title: "Insecure rate per CWE (\(j.rawValue))", yLabel: "insecure samples", categories: cwes, series: labels,
             values: arms.map { a in cwes.map { a.report.summary(j)?.perCWE[$0]?.rate } }, format: .percent,
             intervals: arms.map { a in cwes.map { c in a.report.summary(j)?.perCWE[c].map { (low: $0.low, high: $0.high) } } })
-        var doc = SVGDocument(width: max(overall.width, perCWE.width), height: overall.height + perCWE.height)
-        doc.embed(overall.svg(), x: 0, y: 0)
-        doc.embed(perCWE.svg(), x: 0, y: overall.height)
-        return doc.render()
+        return BarChart.stacked([overall, perCWE])
     }
 
     public func write(to dir: String) throws {

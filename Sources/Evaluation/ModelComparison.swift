@@ -67,10 +67,7 @@ public struct ModelComparison: Sendable {
         let perCWE = BarChart(title: "Vulnerability rate per CWE", yLabel: "vulnerable samples",
                               categories: cwes, series: labels,
                               values: reports.map { r in cwes.map { r.perCWE[$0]?.vulnerabilityRate } }, format: .percent)
-        var doc = SVGDocument(width: max(overall.width, perCWE.width), height: overall.height + perCWE.height)
-        doc.embed(overall.svg(), x: 0, y: 0)
-        doc.embed(perCWE.svg(), x: 0, y: overall.height)
-        return doc.render()
+        return BarChart.stacked([overall, perCWE])
     }
 
     public func write(to dir: String) throws {

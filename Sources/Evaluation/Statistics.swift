@@ -1,5 +1,6 @@
 // Statistics: bootstrap intervals for rates and paired tests between two models on the same prompts.
 import Foundation
+import Tensor
 
 /// A rate with its 95% interval.
 public struct RateInterval: Codable, Sendable, Equatable {
@@ -25,12 +26,12 @@ public enum Statistics {
         let count = groups.reduce(0) { $0 + $1.filter { $0 }.count }, total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return RateInterval(rate: 0, low: 0, high: 0, count: 0, total: 0) }
         let pos = groups.map { Double($0.filter { $0 }.count) }, n = groups.map { Double($0.count) }
-        var rng = SplitMix(seed)
+        var rng = SeededRNG(seed: seed)
         var stats: [Double] = []
         stats.reserveCapacity(resamples)
         for _ in 0..<resamples {
             var p = 0.0, t = 0.0
-            for _ in groups.indices { let i = rng.index(groups.count); p += pos[i]; t += n[i] }
+            for _ in groups.indices { let i = Int(rng.next() % UInt64(groups.count)); p += pos[i]; t += n[i] }
             stats.append(t > 0 ? p / t : 0)
         }
         stats.sort()
@@ -66,9 +67,9 @@ public enum Statistics {
             return (tb > 0 ? sb / tb : 0) - (ta > 0 ? sa / ta : 0)
         }
         let observed = diff(Array(a.indices))
-        var rng = SplitMix(seed)
+        var rng = SeededRNG(seed: seed)
         var stats: [Double] = []
-        for _ in 0..<resamples { stats.append(diff(a.indices.map { _ in rng.index(a.count) })) }
+        for _ in 0..<resamples { stats.append(diff(a.indices.map { _ in Int(rng.next() % UInt64(a.count)) })) }
         stats.sort()
         let le = Double(stats.filter { $0 <= 0 }.count) / Double(stats.count)
         let ge = Double(stats.filter { $0 >= 0 }.count) / Double(stats.count)
@@ -105,19 +106,5 @@ public enum Statistics {
         guard !sorted.isEmpty else { return 0 }
         let pos = q * Double(sorted.count - 1), lo = Int(pos.rounded(.down)), hi = min(sorted.count - 1, lo + 1)
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - Double(lo))
-    }
-
-    /// SplitMix64: a small seeded generator, so intervals do not depend on the platform's RNG.
-    struct SplitMix {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 }

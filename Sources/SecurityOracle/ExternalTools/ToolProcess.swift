@@ -69,10 +69,14 @@ public enum ToolProcess {
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         let pid = try spawn(executable, args, in: directory, stdout: outURL.path, stderr: errURL.path, environment: environment)
         let child = ChildState()
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            guard child.signal(SIGTERM, pid: pid) else { return }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { _ = child.signal(SIGKILL, pid: pid) }
+        // The timeout runs on a thread of its own, not on Dispatch's global pool: with every pool thread
+        // busy in other work (a loaded test run), a pool timer fired 40 s late and the timeout was moot.
+        let timer = Thread {
+            guard !child.waitForExit(seconds: timeout), child.signal(SIGTERM, pid: pid) else { return }
+            if !child.waitForExit(seconds: 1) { _ = child.signal(SIGKILL, pid: pid) }
         }
+        timer.name = "srcode-timeout-\(pid)"
+        timer.start()
         let raw: Int32 = await withCheckedContinuation { cont in
             let waiter = Thread {
                 // Wait without reaping first: until the zombie is reaped its pid cannot be reused,
@@ -136,7 +140,7 @@ public enum ToolProcess {
 /// Whether the child has exited and whether the timeout signalled it: the timer signals only
 /// while the child is known to be alive or an unreaped zombie.
 final class ChildState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var exited = false, signalled = false
     /// Sends `sig` to the child's process group unless it has exited; true if sent.
     func signal(_ sig: Int32, pid: pid_t) -> Bool {
@@ -146,6 +150,13 @@ final class ChildState: @unchecked Sendable {
         kill(-pid, sig)
         return true
     }
-    func markExited() { lock.lock(); exited = true; lock.unlock() }
+    func markExited() { lock.lock(); exited = true; lock.broadcast(); lock.unlock() }
+    /// Waits up to `seconds` for the child's exit; true when it has exited.
+    func waitForExit(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        lock.lock(); defer { lock.unlock() }
+        while !exited { if !lock.wait(until: deadline) { break } }
+        return exited
+    }
     var timedOut: Bool { lock.lock(); defer { lock.unlock() }; return signalled }
 }
