@@ -30,7 +30,7 @@ public struct ExecEvaluation: Sendable {
     ///   - results: where the per-sample ``ExecSampleResult`` JSONL goes (atomically, on success).
     ///   - progress: called after each batch with (samples scored so far).
     public func run(samples: String, results: String, strict: Bool = false,
-                    progress: (@Sendable (Int) -> Void)? = nil) async throws -> ExecReport {
+                    progress: ((Int) -> Void)? = nil) async throws -> ExecReport {
         let tasks = problems.byID
         let writer = try JSONLWriter(path: results)
         var skipped = problems.skipped

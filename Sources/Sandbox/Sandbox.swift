@@ -65,6 +65,11 @@ public struct Sandbox: Sendable {
     ///     create its namespaces here) or `.none` (explicitly unsafe).
     ///   - limits: default bounds for ``run(_:files:stdin:limits:)``.
     public init(isolation: Isolation = .bubblewrap, limits: SandboxLimits = SandboxLimits()) throws {
+        try self.init(isolation: isolation, limits: limits, bwrapName: "bwrap")
+    }
+
+    /// `bwrapName` lets tests stand in a missing bubblewrap.
+    init(isolation: Isolation, limits: SandboxLimits, bwrapName: String) throws {
         self.isolation = isolation
         self.limits = limits
         guard let prlimit = SandboxProcess.which("prlimit") else {
@@ -74,7 +79,7 @@ public struct Sandbox: Sendable {
         case .none:
             prefix = [prlimit]
         case .bubblewrap:
-            guard let bwrap = SandboxProcess.which("bwrap") else {
+            guard let bwrap = SandboxProcess.which(bwrapName) else {
                 throw SandboxError.unavailable(
                     "bubblewrap (bwrap) is not installed; install the Debian package `bubblewrap` (scripts/setup.sh does), "
                         + "or pass --unsafe-no-sandbox to run generated code unconfined")

@@ -10,7 +10,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate models on held-out PrimeVul+ prompts: vulnerability, compile and no-code rates, per CWE.",
-        subcommands: [EvalSecureCommand.self, EvalCompareCommand.self]
+        subcommands: [EvalSecureCommand.self, EvalCompareCommand.self, EvalExecCommand.self]
     )
 }
 

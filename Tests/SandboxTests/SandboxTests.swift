@@ -135,6 +135,16 @@ private let python = "/usr/bin/python3"
         #expect(spin.outcome == .timedOut)
     }
 
+    @Test func missingBubblewrapIsAnErrorNotAFallback() {
+        do {
+            _ = try Sandbox(isolation: .bubblewrap, limits: SandboxLimits(), bwrapName: "bwrap-not-installed-\(UUID().uuidString)")
+            Issue.record("a sandbox without bwrap was created")
+        } catch let e as SandboxError {
+            #expect("\(e)".contains("bubblewrap"))
+            #expect("\(e)".contains("--unsafe-no-sandbox"))
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
     @Test func classifiesExitStatuses() {
         let l = SandboxLimits(wallSeconds: 3, cpuSeconds: 2)
         #expect(SandboxResult.classify(status: 0, wallKilled: false, limits: l).0 == .passed)
