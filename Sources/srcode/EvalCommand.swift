@@ -9,8 +9,8 @@ import SRCodeData
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate models: field benchmarks (run), held-out PrimeVul+ prompts (secure), and side-by-side tables (compare).",
-        subcommands: [EvalRunCommand.self, EvalSecureCommand.self, EvalCompareCommand.self]
+        abstract: "Evaluate models: field benchmarks (run), held-out PrimeVul+ prompts (secure), sandboxed execution benchmarks (exec), and side-by-side tables (compare).",
+        subcommands: [EvalRunCommand.self, EvalSecureCommand.self, EvalCompareCommand.self, EvalExecCommand.self]
     )
 }
 
