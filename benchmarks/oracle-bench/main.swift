@@ -6,6 +6,8 @@
 //   what the reward calls vulnerable), span hit rate, and (--rules) per-rule counts.
 //   --pairs DIR: instead, flawed/fixed pairs written as files `<name>.bad.c` / `<name>.good.c` (Juliet style; the
 //   CWE is the name's `CWE-<n>` prefix).
+//   --ensemble (with --pairs, optionally --timeout S): V/F/D and seconds per sample for builtin, clang, gcc alone
+//   and for the rollout ensemble (RewardOracle), high/medium findings.
 //   --cyberseceval FILE: the share of `origin_code` snippets (a JSON array of CyberSecEval rows) with a finding;
 //   figures only, no per-snippet output, because those snippets are evaluation data that rules must not be fit to.
 import Foundation
@@ -121,6 +123,42 @@ if let dir = args.firstIndex(of: "--pairs").map({ args[$0 + 1] }) {
 guard !pairs.isEmpty else { print("no pairs under \(root)"); exit(2) }
 let oracle = BuiltinAnalyzer()
 _ = oracle.findings(in: "void warm(void) {}")
+
+if args.contains("--ensemble") {
+    // Per tool and for the rollout ensemble (RewardOracle): V/F/D on high/medium findings, seconds per sample.
+    let timeout = args.firstIndex(of: "--timeout").flatMap { Double(args[$0 + 1]) } ?? 10
+    let tools: [(String, any Analyzer)] = [("builtin", oracle), ("clang", ClangAnalyzer(timeout: timeout)), ("gcc", GCCAnalyzer(timeout: timeout))]
+    let ens = RewardOracle(mode: .ensemble, timeout: timeout)
+    func flagged(_ f: [Finding]) -> Bool { f.contains { $0.severity >= .medium } }
+    var rows: [(String, Int, Int, Double)] = []
+    for (name, tool) in tools {
+        var v = 0, f = 0
+        let t0 = Date()
+        for (i, p) in pairs.enumerated() {
+            let cpp = p.before.contains("::")
+            if flagged((try? await tool.analyze(SourceUnit(name: "\(i)b", text: p.before, isCPlusPlus: cpp))) ?? []) { v += 1 }
+            if flagged((try? await tool.analyze(SourceUnit(name: "\(i)a", text: p.after, isCPlusPlus: cpp))) ?? []) { f += 1 }
+        }
+        rows.append((name, v, f, Date().timeIntervalSince(t0) / Double(2 * pairs.count)))
+    }
+    var v = 0, f = 0, diags = 0
+    let t0 = Date()
+    for p in pairs {
+        let b = await ens.judge(p.before), a = await ens.judge(p.after)
+        if flagged(b.findings) { v += 1 }
+        if flagged(a.findings) { f += 1 }
+        diags += b.diagnostics.count + a.diagnostics.count
+    }
+    rows.append(("ensemble (builtin ∪ clang ∪ gcc, parallel)", v, f, Date().timeIntervalSince(t0) / Double(2 * pairs.count)))
+    print("pairs: \(pairs.count); tool timeout \(timeout) s; ensemble tool diagnostics (failures, timeouts): \(diags)")
+    print("\n| tool | V | F | D = V-F | seconds per sample |")
+    print("|---|---:|---:|---:|---:|")
+    for (name, v, f, s) in rows {
+        let n = Double(pairs.count)
+        print(String(format: "| %@ | %.3f | %.3f | %+.3f | %.4f |", name, Double(v) / n, Double(f) / n, Double(v - f) / n, s))
+    }
+    exit(0)
+}
 
 let clock = ContinuousClock()
 if let r = args.firstIndex(of: "--dump").map({ args[$0 + 1] }) {

@@ -163,8 +163,8 @@ extension FunctionScope {
 
     // MARK: - length-field-unchecked
 
-    /// `memcpy(dst, src, hdr->len)`, or `len = ntohs(p->len); … memcpy(dst, p->data, len)`: a length read out of the
-    /// data itself reaches a copy with no comparison before (CWE-130 leading to CWE-787). Parsers in C fail this
+    /// `len = ntohs(*(uint16_t *)p); … memcpy(dst, p + 2, len)` or `n = buf[0]; memcpy(out, buf + 1, n)`: a length read
+    /// out of the data itself reaches a copy with no comparison before (CWE-130 leading to CWE-787). Parsers in C fail this
     /// way more than any other, and the fix is the check this rule looks for. Fixed-size destinations are left to
     /// `fixed-buffer-unchecked-length-write`; a destination allocated from the same length is fine.
     func lengthFieldCopies(readers: Set<String>, readerPrefixes: [String]) -> [Hit] {
@@ -175,17 +175,16 @@ extension FunctionScope {
             let size = c.args[cp.size]
             if constEval.eval(size.lowerBound, size.upperBound) != nil { continue }
             if size.contains(where: { ["sizeof", "MIN", "min", "min_t", "MIN2", "ARRAY_SIZE", "strlen", "strnlen", "?"].contains(t($0)) }) { continue }
-            // The names whose comparison would be the check: a member read in the size, or a variable set from one.
+            // The names whose comparison would be the check: a variable set from bytes of the data (an element
+            // `p[2]`, a byte-order or field reader). A struct member (`p->len`) alone is not enough: in-memory
+            // structures keep their lengths consistent far more often than not, and flagging every
+            // `memcpy(d->key, s->key, s->key_len)` would teach noise.
             var names: [String] = []
-            var k = size.lowerBound
-            while k < size.upperBound {
-                if isIdent(k), t(k - 1) == "->" || t(k - 1) == "." { names.append(t(k)) }
-                k += 1
-            }
             for i in identifiers(size) where !isAllCaps(t(i)) {
                 let v = t(i)
                 if let rhs = lastAssignment(of: v, before: c.nameTok), rhs.contains(where: { j in
-                    t(j) == "->" || t(j) == "." || t(j) == "[" || (t(j + 1) == "(" && (readers.contains(t(j)) || readerPrefixes.contains { t(j).hasPrefix($0) }))
+                    (t(j) == "[" && !rhs.contains { t($0) == "sizeof" })
+                        || (t(j + 1) == "(" && (readers.contains(t(j)) || readerPrefixes.contains { t(j).hasPrefix($0) }))
                 }) {
                     names.append(v)
                     for j in rhs where isIdent(j) && (t(j - 1) == "->" || t(j - 1) == ".") { names.append(t(j)) }

@@ -6,10 +6,17 @@
 struct packet { uint16_t len; uint8_t type; unsigned char data[]; };
 struct msg { char *body; size_t cap; };
 
-/* A parser that trusts the length field of the packet it parses. */
-void handle_packet(struct msg *m, const struct packet *p) {
+/* A parser that trusts the length byte of the record it parses. */
+void handle_record(struct msg *m, const unsigned char *rec) {
+    size_t n = rec[0];
     // ruleid: length-field-unchecked
-    memcpy(m->body, p->data, p->len);
+    memcpy(m->body, rec + 1, n);
+}
+
+/* A struct member alone is not a length field from the wire: left alone (see docs/ORACLE.md). */
+void copy_key(struct msg *dst, const struct packet *p) {
+    // ok: length-field-unchecked
+    memcpy(dst->body, p->data, p->len);
 }
 
 void handle_wire(struct msg *m, const unsigned char *wire) {
@@ -18,10 +25,11 @@ void handle_wire(struct msg *m, const unsigned char *wire) {
     memcpy(m->body, wire + 2, n);
 }
 
-int handle_packet_checked(struct msg *m, const struct packet *p) {
-    if (p->len > m->cap) return -1;
+int handle_wire_checked(struct msg *m, const unsigned char *wire) {
+    uint16_t n = ntohs(*(const uint16_t *)wire);
+    if (n > m->cap) return -1;
     // ok: length-field-unchecked
-    memcpy(m->body, p->data, p->len);
+    memcpy(m->body, wire + 2, n);
     return 0;
 }
 
