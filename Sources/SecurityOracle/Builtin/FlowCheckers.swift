@@ -50,7 +50,7 @@ extension FunctionScope {
     }
 
     /// The tainted variable of an index expression that no check bounds: an upper check (`i < N`) is always needed,
-    /// and a lower one (`i >= 0`) too when the variable is signed, since `if (i >= 0) a[i]` and `if (i < N) a[i]`
+    /// and a lower one (`i >= 0`) too when the variable is signed and parsed from text, since `if (i >= 0) a[i]` and `if (i < N) a[i]`
     /// are the two halves of the classic missing validation (CWE-129). A modulo or mask bounds it by construction.
     func uncheckedTaintedIndex(_ idx: Range<Int>, at k: Int) -> (String, TaintTracker.Origin)? {
         if idx.contains(where: { t($0) == "%" || t($0) == "&" }) { return nil }
@@ -58,7 +58,9 @@ extension FunctionScope {
             let name = t(i)
             guard let o = taint.origins[name], let from = taint.taintedFrom[name], from < i else { continue }
             let c = boundsChecks(of: name, before: k)
-            if c.upper && (c.lower || !isSignedVariable(name)) { continue }
+            // Bytes read from a file or socket are not negative; a number parsed from text (scanf, atoi(argv)) can be.
+            let fromBytes = ["fread()", "read()", "recv()", "recvfrom()", "fgets()", "getline()", "gets()"].contains(o.source)
+            if c.upper && (c.lower || fromBytes || !isSignedVariable(name)) { continue }
             return (name, o)
         }
         return nil

@@ -20,6 +20,9 @@ extension FunctionScope {
                 var other: String? = nil
                 if t(k - 1) == v, t(k - 2) != "->", t(k - 2) != "." { other = t(k + 1) == "-" ? "-" + t(k + 2) : t(k + 1) }
                 else if t(k + 1) == v, t(k + 2) != "->", t(k + 2) != "." { other = t(k - 1) }
+                // `(c = *p++) < 4`: the assignment's value is compared.
+                else if t(k - 1) == ")", src.match[k - 1] >= 0, t(Int(src.match[k - 1]) + 1) == v,
+                        t(Int(src.match[k - 1]) + 2) == "=" { other = t(k + 1) }
                 if let o = other {
                     if o == "0" || o == "-1" || o == "0U" || o == "0u" { lower = true } else { upper = true }
                 }
