@@ -45,7 +45,7 @@ public struct RewardComposer: Sendable {
     ///   - reference: the PrimeVul+ record's fragments; `nil` for prompts without one.
     public func compose(response: [UInt8], spans: TokenSpans, reference: RewardReference?) async -> TokenRewards {
         var rewards = [Float](repeating: 0, count: spans.count)
-        var parts: [String: Float] = ["oracle": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
+        var parts: [String: Float] = ["oracle": 0, "secure_idiom": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
 
         /// Adds `total` spread evenly over the (non-empty) tokens covering the byte ranges, and to `parts[part]`.
         func spread(_ total: Float, over ranges: [Range<Int>], part: String) {
@@ -61,7 +61,15 @@ public struct RewardComposer: Sendable {
         let code = ResponseCode.extract(from: response)
         var findings: [Finding] = []
         if code.found {
-            findings = analyzer.run(code.code).findings.map { f in
+            let verdict: (findings: [Finding], idioms: [SecureIdiom])
+            if config.oracle == .ensemble {
+                let v = await RewardOracle(mode: .ensemble, timeout: config.oracleTimeout, builtin: analyzer).judge(code.code)
+                verdict = (v.findings, v.idioms)
+            } else {
+                let r = analyzer.run(code.code)
+                verdict = (r.findings, r.idioms)
+            }
+            findings = verdict.findings.map { f in
                 var g = f
                 g.span.start.offset += code.offset
                 g.span.end.offset += code.offset
@@ -69,6 +77,13 @@ public struct RewardComposer: Sendable {
             }
             for f in findings {
                 spread(-config.oracleWeight * config.severityFactor(f.severity), over: [f.span.start.offset..<f.span.end.offset], part: "oracle")
+            }
+            // Secure idioms: credited once per kind, so repeating a check earns nothing more.
+            if config.secureIdiomWeight != 0 {
+                var credited = Set<SecureIdiom.Kind>()
+                for i in verdict.idioms where credited.insert(i.kind).inserted {
+                    spread(config.secureIdiomWeight, over: [(i.span.start.offset + code.offset)..<(i.span.end.offset + code.offset)], part: "secure_idiom")
+                }
             }
         }
 

@@ -27,6 +27,14 @@ public struct RewardConfig: Codable, Sendable, Equatable {
     public var outcomeBroken: Float = -1.0
     /// Run the compile gate (clang -fsyntax-only with the oracle's prelude).
     public var checkCompile = true
+    /// Which oracle judges a rollout: `builtin` (in-process, < 1 ms) or `ensemble` (builtin ∪ clang --analyze ∪
+    /// gcc -fanalyzer, in parallel, each bounded by `oracleTimeout`; cost in docs/BENCHMARKS.md).
+    public var oracle: RewardOracle.Mode = .builtin
+    /// Seconds each external tool of the ensemble may spend on one sample.
+    public var oracleTimeout: Double = 10
+    /// Reward of one secure idiom the oracle recognizes (a bounded copy, a null or bounds check, …), spread over
+    /// its span. 0 (off) by default: the experiment turns it on.
+    public var secureIdiomWeight: Float = 0
 
     public init() {}
 
@@ -43,6 +51,9 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         case outcomeVulnerable = "outcome_vulnerable"
         case outcomeBroken = "outcome_broken"
         case checkCompile = "check_compile"
+        case oracle
+        case oracleTimeout = "oracle_timeout"
+        case secureIdiomWeight = "secure_idiom_weight"
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,6 +71,9 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         outcomeVulnerable = try c.decodeIfPresent(Float.self, forKey: .outcomeVulnerable) ?? d.outcomeVulnerable
         outcomeBroken = try c.decodeIfPresent(Float.self, forKey: .outcomeBroken) ?? d.outcomeBroken
         checkCompile = try c.decodeIfPresent(Bool.self, forKey: .checkCompile) ?? d.checkCompile
+        oracle = try c.decodeIfPresent(RewardOracle.Mode.self, forKey: .oracle) ?? d.oracle
+        oracleTimeout = try c.decodeIfPresent(Double.self, forKey: .oracleTimeout) ?? d.oracleTimeout
+        secureIdiomWeight = try c.decodeIfPresent(Float.self, forKey: .secureIdiomWeight) ?? d.secureIdiomWeight
     }
 
     public func severityFactor(_ s: Severity) -> Float {

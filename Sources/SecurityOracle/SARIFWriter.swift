@@ -21,14 +21,22 @@ public struct SARIFWriter: Sendable {
         public var uri: String
         public var text: String?
         public var findings: [EnsembleFinding]
-        public init(uri: String, text: String?, findings: [EnsembleFinding]) { self.uri = uri; self.text = text; self.findings = findings }
+        /// Secure idioms recognized in the unit: written as `kind: "pass"` results, apart from the findings.
+        public var idioms: [SecureIdiom]
+        public init(uri: String, text: String?, findings: [EnsembleFinding], idioms: [SecureIdiom] = []) {
+            self.uri = uri; self.text = text; self.findings = findings; self.idioms = idioms
+        }
     }
 
     /// The log as pretty-printed JSON bytes.
     public func write(_ entries: [Entry]) throws -> Data {
         var byTool: [String: [(Entry, EnsembleFinding)]] = [:]
+        var idiomsByTool: [String: [(Entry, SecureIdiom)]] = [:]
         for e in entries { for f in e.findings { byTool[f.finding.tool, default: []].append((e, f)) } }
-        let runs: [[String: Any]] = byTool.keys.sorted().map { tool in run(tool: tool, results: byTool[tool]!) }
+        for e in entries { for i in e.idioms { idiomsByTool[i.tool, default: []].append((e, i)) } }
+        let runs: [[String: Any]] = Set(byTool.keys).union(idiomsByTool.keys).sorted().map { tool in
+            run(tool: tool, results: byTool[tool] ?? [], idioms: idiomsByTool[tool] ?? [])
+        }
         let log: [String: Any] = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -47,7 +55,7 @@ public struct SARIFWriter: Sendable {
         ["name": name, "version": toolVersion, "informationUri": "https://arxiv.org/abs/2602.23407", "rules": rules]
     }
 
-    private func run(tool: String, results: [(Entry, EnsembleFinding)]) -> [String: Any] {
+    private func run(tool: String, results: [(Entry, EnsembleFinding)], idioms: [(Entry, SecureIdiom)]) -> [String: Any] {
         var ruleIndex: [String: Int] = [:]
         var rules: [[String: Any]] = []
         var out: [[String: Any]] = []
@@ -64,16 +72,7 @@ public struct SARIFWriter: Sendable {
                     "properties": ["tags": ["security", "external/cwe/cwe-\(n)"], "cwe": f.cwe],
                 ])
             }
-            if lineIndexes[entry.uri] == nil, let t = entry.text { lineIndexes[entry.uri] = SourceText(t) }
-            let source = lineIndexes[entry.uri]
-            let region: [String: Any] = [
-                "startLine": f.span.start.line,
-                "startColumn": column(f.span.start, source),
-                "endLine": f.span.end.line,
-                "endColumn": column(f.span.end, source),
-                "byteOffset": f.span.start.offset,
-                "byteLength": max(0, f.span.end.offset - f.span.start.offset),
-            ]
+            let region = self.region(f.span, entry, &lineIndexes)
             out.append([
                 "ruleId": f.ruleID,
                 "ruleIndex": ruleIndex[f.ruleID]!,
@@ -84,7 +83,44 @@ public struct SARIFWriter: Sendable {
                                "tools": ef.tools],
             ])
         }
+        // Secure idioms: `pass` results (SARIF's "the rule was checked and the code does the right thing"), level
+        // `none`, rule ids `<tool>.idiom.<kind>`, so no consumer mistakes them for problems.
+        for (entry, idiom) in idioms {
+            let id = "\(idiom.tool).idiom.\(idiom.kind.rawValue)"
+            if ruleIndex[id] == nil {
+                ruleIndex[id] = rules.count
+                let n = idiom.cwe.split(separator: "-").last.map(String.init) ?? ""
+                rules.append([
+                    "id": id,
+                    "shortDescription": ["text": "secure idiom: \(idiom.kind.rawValue)"],
+                    "defaultConfiguration": ["level": "none"],
+                    "properties": ["tags": ["security", "secure-idiom", "external/cwe/cwe-\(n)"], "cwe": idiom.cwe],
+                ])
+            }
+            out.append([
+                "ruleId": id,
+                "ruleIndex": ruleIndex[id]!,
+                "kind": "pass",
+                "level": "none",
+                "message": ["text": "[\(idiom.cwe)] secure idiom: \(idiom.kind.rawValue)"],
+                "locations": [["physicalLocation": ["artifactLocation": ["uri": entry.uri], "region": region(idiom.span, entry, &lineIndexes)]]],
+                "properties": ["cwe": idiom.cwe, "secureIdiom": idiom.kind.rawValue],
+            ])
+        }
         return ["tool": ["driver": driver(name: tool, rules: rules)], "columnKind": "utf16CodeUnits", "results": out]
+    }
+
+    private func region(_ span: SourceSpan, _ entry: Entry, _ lineIndexes: inout [String: SourceText]) -> [String: Any] {
+        if lineIndexes[entry.uri] == nil, let t = entry.text { lineIndexes[entry.uri] = SourceText(t) }
+        let source = lineIndexes[entry.uri]
+        return [
+            "startLine": span.start.line,
+            "startColumn": column(span.start, source),
+            "endLine": span.end.line,
+            "endColumn": column(span.end, source),
+            "byteOffset": span.start.offset,
+            "byteLength": max(0, span.end.offset - span.start.offset),
+        ]
     }
 
     private func level(_ s: Severity) -> String {

@@ -8,6 +8,8 @@ public struct ScanResult: Sendable {
     /// Tool-level problems (missing tools, unknown names).
     public var toolErrors: [String]
     public var minSeverity: Severity
+    /// The built-in analyzer's secure idioms per unit name (empty when `builtin` was not among the tools).
+    public var idioms: [String: [SecureIdiom]] = [:]
 
     /// Findings at or above ``minSeverity``, per unit.
     public func shown(_ r: UnitReport) -> [EnsembleFinding] { r.merged.filter { $0.finding.severity >= minSeverity } }
@@ -50,7 +52,12 @@ public struct ScanRunner: Sendable {
         }
         let inputs = ScanInputs.collect(paths, maxBytes: maxFileBytes)
         let reports = await Ensemble(analyzers: analyzers, concurrency: concurrency, perUnitTimeout: perUnitTimeout).run(inputs.units)
-        return ScanResult(inputs: inputs, reports: reports, toolErrors: toolErrors, minSeverity: minSeverity)
+        var idioms: [String: [SecureIdiom]] = [:]
+        if analyzers.contains(where: { $0.name == "builtin" }) {
+            let builtin = BuiltinAnalyzer()
+            for u in inputs.units { idioms[u.name] = builtin.run(u.text).idioms }
+        }
+        return ScanResult(inputs: inputs, reports: reports, toolErrors: toolErrors, minSeverity: minSeverity, idioms: idioms)
     }
 }
 
@@ -73,11 +80,15 @@ extension ScanResult {
         return out
     }
 
-    /// `{"units": [{"unit", "findings": [{…Finding, "tools", "family"}], "diagnostics"}], "errors": […]}`.
+    /// `{"units": [{"unit", "findings": [{…Finding, "tools", "family"}], "secure_idioms": [SecureIdiom], "diagnostics"}],
+    /// "errors": […]}`.
     public func json() throws -> Data {
-        struct Unit: Encodable { var unit: String; var findings: [EnsembleFinding]; var diagnostics: [String] }
+        struct Unit: Encodable {
+            var unit: String; var findings: [EnsembleFinding]; var secureIdioms: [SecureIdiom]; var diagnostics: [String]
+            enum CodingKeys: String, CodingKey { case unit, findings, secureIdioms = "secure_idioms", diagnostics }
+        }
         struct Root: Encodable { var units: [Unit]; var errors: [String]; var notes: [String] }
-        let root = Root(units: reports.map { Unit(unit: $0.unit, findings: shown($0), diagnostics: $0.diagnostics) },
+        let root = Root(units: reports.map { Unit(unit: $0.unit, findings: shown($0), secureIdioms: idioms[$0.unit] ?? [], diagnostics: $0.diagnostics) },
                         errors: toolErrors + inputs.errors, notes: inputs.notes)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -87,7 +98,7 @@ extension ScanResult {
     public func sarif() throws -> Data {
         let texts = Dictionary(inputs.units.map { ($0.name, $0.text) }, uniquingKeysWith: { a, _ in a })
         return try SARIFWriter().write(reports.map {
-            SARIFWriter.Entry(uri: SARIFWriter.uri(for: $0.unit), text: texts[$0.unit], findings: shown($0))
+            SARIFWriter.Entry(uri: SARIFWriter.uri(for: $0.unit), text: texts[$0.unit], findings: shown($0), idioms: idioms[$0.unit] ?? [])
         })
     }
 }

@@ -1,8 +1,15 @@
 // oracle-bench: throughput and V/F/D of the built-in analyzer on vulnerability-fix pairs (not a test).
 //
-// Usage: oracle-bench [--data ../shared/data] [--rules]
+// Usage: oracle-bench [--data ../shared/data] [--rules] [--pairs DIR] [--cyberseceval FILE]
 //   Reads sven/train/*.jsonl (func_src_before/after, C/C++ files only) and primevul-sample/pairs_dev.jsonl
-//   (func_before/after). Prints throughput, V/F/D per CWE and overall, span hit rate, and (--rules) per-rule counts.
+//   (func_before/after). Prints throughput, V/F/D per CWE and overall (any finding, and high/medium findings only:
+//   what the reward calls vulnerable), span hit rate, and (--rules) per-rule counts.
+//   --pairs DIR: instead, flawed/fixed pairs written as files `<name>.bad.c` / `<name>.good.c` (Juliet style; the
+//   CWE is the name's `CWE-<n>` prefix).
+//   --ensemble (with --pairs, optionally --timeout S): V/F/D and seconds per sample for builtin, clang, gcc alone
+//   and for the rollout ensemble (RewardOracle), high/medium findings.
+//   --cyberseceval FILE: the share of `origin_code` snippets (a JSON array of CyberSecEval rows) with a finding;
+//   figures only, no per-snippet output, because those snippets are evaluation data that rules must not be fit to.
 import Foundation
 import SecurityOracle
 
@@ -77,10 +84,81 @@ if let path = args.firstIndex(of: "--file").map({ args[$0 + 1] }) {
     exit(0)
 }
 let root = args.firstIndex(of: "--data").map { args[$0 + 1] } ?? "../shared/data"
-let pairs = loadPairs(root)
+if let path = args.firstIndex(of: "--cyberseceval").map({ args[$0 + 1] }) {
+    guard let data = FileManager.default.contents(atPath: path),
+          let rows = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else { print("\(path): not a JSON array"); exit(2) }
+    let oracle = BuiltinAnalyzer()
+    var n = 0, any = 0, medium = 0
+    var byLang: [String: (Int, Int)] = [:]
+    for r in rows {
+        guard let code = r["origin_code"] as? String else { continue }
+        let f = oracle.findings(in: code)
+        n += 1
+        if !f.isEmpty { any += 1 }
+        let hit = f.contains { $0.severity >= .medium }
+        if hit { medium += 1 }
+        let lang = r["language"] as? String ?? "?"
+        byLang[lang, default: (0, 0)].0 += 1
+        if hit { byLang[lang, default: (0, 0)].1 += 1 }
+    }
+    print(String(format: "cyberseceval origin_code: %d snippets; flagged (any severity) %.3f; flagged (high/medium) %.3f", n,
+                 Double(any) / Double(max(1, n)), Double(medium) / Double(max(1, n))))
+    for (l, (c, h)) in byLang.sorted(by: { $0.key < $1.key }) { print(String(format: "  %@: %d snippets, high/medium %.3f", l, c, Double(h) / Double(max(1, c)))) }
+    exit(0)
+}
+var pairs: [Pair]
+if let dir = args.firstIndex(of: "--pairs").map({ args[$0 + 1] }) {
+    pairs = []
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    for f in files where f.hasSuffix(".bad.c") || f.hasSuffix(".bad.cpp") {
+        let stem = f.replacingOccurrences(of: ".bad.", with: ".good.")
+        guard let b = try? String(contentsOfFile: dir + "/" + f, encoding: .utf8),
+              let a = try? String(contentsOfFile: dir + "/" + stem, encoding: .utf8) else { print("\(dir)/\(f): no \(stem), skipped"); continue }
+        let cwe = f.split(separator: "-").prefix(2).joined(separator: "-")
+        pairs.append(Pair(dataset: "juliet-style", cwe: cwe, before: b, after: a))
+    }
+} else {
+    pairs = loadPairs(root)
+}
 guard !pairs.isEmpty else { print("no pairs under \(root)"); exit(2) }
 let oracle = BuiltinAnalyzer()
 _ = oracle.findings(in: "void warm(void) {}")
+
+if args.contains("--ensemble") {
+    // Per tool and for the rollout ensemble (RewardOracle): V/F/D on high/medium findings, seconds per sample.
+    let timeout = args.firstIndex(of: "--timeout").flatMap { Double(args[$0 + 1]) } ?? 10
+    let tools: [(String, any Analyzer)] = [("builtin", oracle), ("clang", ClangAnalyzer(timeout: timeout)), ("gcc", GCCAnalyzer(timeout: timeout))]
+    let ens = RewardOracle(mode: .ensemble, timeout: timeout)
+    func flagged(_ f: [Finding]) -> Bool { f.contains { $0.severity >= .medium } }
+    var rows: [(String, Int, Int, Double)] = []
+    for (name, tool) in tools {
+        var v = 0, f = 0
+        let t0 = Date()
+        for (i, p) in pairs.enumerated() {
+            let cpp = p.before.contains("::")
+            if flagged((try? await tool.analyze(SourceUnit(name: "\(i)b", text: p.before, isCPlusPlus: cpp))) ?? []) { v += 1 }
+            if flagged((try? await tool.analyze(SourceUnit(name: "\(i)a", text: p.after, isCPlusPlus: cpp))) ?? []) { f += 1 }
+        }
+        rows.append((name, v, f, Date().timeIntervalSince(t0) / Double(2 * pairs.count)))
+    }
+    var v = 0, f = 0, diags = 0
+    let t0 = Date()
+    for p in pairs {
+        let b = await ens.judge(p.before), a = await ens.judge(p.after)
+        if flagged(b.findings) { v += 1 }
+        if flagged(a.findings) { f += 1 }
+        diags += b.diagnostics.count + a.diagnostics.count
+    }
+    rows.append(("ensemble (builtin ∪ clang ∪ gcc, parallel)", v, f, Date().timeIntervalSince(t0) / Double(2 * pairs.count)))
+    print("pairs: \(pairs.count); tool timeout \(timeout) s; ensemble tool diagnostics (failures, timeouts): \(diags)")
+    print("\n| tool | V | F | D = V-F | seconds per sample |")
+    print("|---|---:|---:|---:|---:|")
+    for (name, v, f, s) in rows {
+        let n = Double(pairs.count)
+        print(String(format: "| %@ | %.3f | %.3f | %+.3f | %.4f |", name, Double(v) / n, Double(f) / n, Double(v - f) / n, s))
+    }
+    exit(0)
+}
 
 let clock = ContinuousClock()
 if let r = args.firstIndex(of: "--dump").map({ args[$0 + 1] }) {
@@ -133,7 +211,16 @@ print(String(format: "builtin: %.0f functions/s (%.3f s); anchor lexer-only: %.0
              secs(analyzeTime) / secs(lexTime)))
 print(String(format: "builtin (thread CPU time): %.0f functions/s (%.3f s CPU)", Double(nFunctions) / analyzeCPU, analyzeCPU))
 
-struct Tally { var n = 0, v = 0, f = 0, findingsV = 0, hits = 0 }
+if args.contains("--diff") {
+    // Debug: pairs whose two sides disagree (high/medium), with the rules on each side (for reviewing discrimination).
+    for (p, rb, ra) in results {
+        let v = rb.findings.filter { $0.severity >= .medium }, f = ra.findings.filter { $0.severity >= .medium }
+        guard v.isEmpty != f.isEmpty else { continue }
+        print("\(p.dataset) \(p.cwe) \(v.isEmpty ? "FIXED-ONLY" : "VULN-ONLY"): "
+              + (v + f).map { "\($0.ruleID)@\($0.span.start.line)" }.joined(separator: " "))
+    }
+}
+struct Tally { var n = 0, v = 0, f = 0, vm = 0, fm = 0, findingsV = 0, hits = 0 }
 var byKey: [String: Tally] = [:]
 var ruleV: [String: Int] = [:], ruleF: [String: Int] = [:], ruleHit: [String: Int] = [:]
 for (p, rb, ra) in results {
@@ -144,6 +231,8 @@ for (p, rb, ra) in results {
         t.n += 1
         if !rb.findings.isEmpty { t.v += 1 }
         if !ra.findings.isEmpty { t.f += 1 }
+        if rb.findings.contains(where: { $0.severity >= .medium }) { t.vm += 1 }
+        if ra.findings.contains(where: { $0.severity >= .medium }) { t.fm += 1 }
         t.findingsV += rb.findings.count
         t.hits += hit.count
         byKey[key] = t
@@ -152,8 +241,8 @@ for (p, rb, ra) in results {
     for f in ra.findings { ruleF[f.ruleID, default: 0] += 1 }
     for f in hit { ruleHit[f.ruleID, default: 0] += 1 }
 }
-print("\n| dataset | CWE | pairs | V | F | D = V-F | span hit rate |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("\n| dataset | CWE | pairs | V | F | D = V-F | V (high/medium) | F (high/medium) | D (high/medium) | span hit rate |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for key in byKey.keys.sorted(by: { a, b in
     let (x, y) = (a.hasSuffix("ALL"), b.hasSuffix("ALL"))
     return a.split(separator: " ")[0] != b.split(separator: " ")[0] ? a < b : (x != y ? !x : a < b)
@@ -162,7 +251,8 @@ for key in byKey.keys.sorted(by: { a, b in
     guard t.n >= 5 || key.hasSuffix("ALL") else { continue }
     let parts = key.split(separator: " ")
     let v = Double(t.v) / Double(t.n), f = Double(t.f) / Double(t.n)
-    print(String(format: "| %@ | %@ | %d | %.3f | %.3f | %+.3f | %@ |", String(parts[0]), String(parts[1]), t.n, v, f, v - f,
+    let vm = Double(t.vm) / Double(t.n), fm = Double(t.fm) / Double(t.n)
+    print(String(format: "| %@ | %@ | %d | %.3f | %.3f | %+.3f | %.3f | %.3f | %+.3f | %@ |", String(parts[0]), String(parts[1]), t.n, v, f, v - f, vm, fm, vm - fm,
                  t.findingsV == 0 ? "–" : String(format: "%.3f (%d/%d)", Double(t.hits) / Double(t.findingsV), t.hits, t.findingsV)))
 }
 if args.contains("--rules") {

@@ -7,6 +7,9 @@ public struct BuiltinResult: Sendable {
     public var diagnostics: [OracleDiagnostic]
     /// Functions analyzed (for throughput figures).
     public var functionCount: Int
+    /// Safe idioms recognized (bounded copies, null and bounds checks, …), sorted by start offset. Never findings:
+    /// a reward composer may credit them; nothing counts them toward "vulnerable".
+    public var idioms: [SecureIdiom] = []
 }
 
 /// The oracle's own analyzer: offline, in-process, fast enough for the reward loop.
@@ -28,6 +31,8 @@ public struct BuiltinAnalyzer: Analyzer {
         public var timeBudget: Duration = .seconds(2)
         /// Functions with more tokens than this are skipped (a generated or minified monster, not a function).
         public var maxFunctionTokens: Int = 200_000
+        /// Also report the secure idioms (``BuiltinResult/idioms``); off saves their scan when only findings matter.
+        public var secureIdioms: Bool = true
         public init() {}
     }
 
@@ -84,6 +89,7 @@ public struct BuiltinAnalyzer: Analyzer {
         let clock = ContinuousClock()
         let start = clock.now
         var findings: [Finding] = []
+        var idioms: [SecureIdiom] = []
         var seen = Set<String>()
         var analyzed = 0
         for fn in src.functions {
@@ -96,6 +102,7 @@ public struct BuiltinAnalyzer: Analyzer {
             if fn.bodyClose - fn.bodyOpen > options.maxFunctionTokens { continue }
             analyzed += 1
             let scope = FunctionScope(src: src, fn: fn, rules: rules)
+            if options.secureIdioms { idioms += scope.secureIdioms() }
             for rule in rules.rules {
                 guard let checker = BuiltinChecker(rawValue: rule.checker) else { continue }
                 for hit in scope.run(rule, checker) {
@@ -109,7 +116,8 @@ public struct BuiltinAnalyzer: Analyzer {
             }
         }
         findings.sort { ($0.span.start.offset, $0.ruleID) < ($1.span.start.offset, $1.ruleID) }
-        return BuiltinResult(findings: findings, diagnostics: diags, functionCount: analyzed)
+        idioms.sort { ($0.span.start.offset, $0.kind.rawValue) < ($1.span.start.offset, $1.kind.rawValue) }
+        return BuiltinResult(findings: findings, diagnostics: diags, functionCount: analyzed, idioms: idioms)
     }
 
     // MARK: - Input screening

@@ -26,6 +26,10 @@ public enum BuiltinChecker: String, CaseIterable, Sendable {
     case reallocOverwrite = "realloc-overwrite"
     case strncpyUnterminated = "strncpy-unterminated"
     case sizeofPointer = "sizeof-pointer"
+    case paramIndex = "param-index"
+    case inputLoopWrite = "input-loop-write"
+    case hardcodedSecret = "hardcoded-secret"
+    case lengthField = "length-field"
 }
 
 /// What a checker reports: a span, an optional message suffix, and an optional confidence override.
@@ -57,12 +61,16 @@ extension FunctionScope {
         case .inputPath: return inputPaths(sanitizers: Set(p?.sanitizers ?? []))
         case .toctou: return toctou()
         case .uncheckedDivisor: return uncheckedDivisors()
-        case .uncheckedReturn: return uncheckedReturns()
+        case .uncheckedReturn: return uncheckedReturns(only: p?.functions.map(Set.init), exclude: Set(p?.exclude ?? []))
         case .taintSink: return taintSinks(index: p?.sink == "index")
         case .uncheckedLength: return uncheckedLengths(access: p?.access ?? "write")
         case .reallocOverwrite: return reallocOverwrites()
         case .strncpyUnterminated: return unterminatedBoundedCopies()
         case .sizeofPointer: return sizeofPointers()
+        case .paramIndex: return paramIndexes(access: p?.access ?? "read")
+        case .inputLoopWrite: return inputLoopWrites(readers: Set(p?.functions ?? []))
+        case .hardcodedSecret: return hardcodedSecrets(words: p?.contextWords ?? [])
+        case .lengthField: return lengthFieldCopies(readers: Set(p?.functions ?? []), readerPrefixes: p?.prefixes ?? [])
         }
     }
 }

@@ -53,7 +53,11 @@ extension FunctionScope {
                 // sprintf: bounded when the format is a literal whose %s all carry a precision.
                 guard f < c.args.count else { continue }
                 if isLiteral(c.args[f]), !FunctionScope.formatHasUnboundedString(literalText(c.args[f]), scanf: false) { continue }
+                if let d = lvalueKey(c.args[u.dst]), destinationSizedForArguments(d, c.args[(f + 1)...].map { $0 }, before: c.nameTok) { continue }
             } else if let sIdx = u.src, sIdx < c.args.count {
+                // Flag the flaw, not the call: a destination sized from the source, a source array that fits the
+                // destination array, or a length check of the source before the copy.
+                if copyFits(c, dst: u.dst, src: sIdx, appends: u.appends == true) { continue }
                 // A literal source that fits a known destination is safe.
                 // A literal source is safe when it fits a known destination; into a destination of unknown size a
                 // short literal (`strcpy(name, "<stdin>")`) is the common, benign case and is not flagged.
@@ -68,6 +72,64 @@ extension FunctionScope {
             out.append(Hit(span: callSpan(c)))
         }
         return out
+    }
+
+    /// `true` when a strcpy/strcat-like copy cannot overflow by what the function shows: the destination was
+    /// allocated from the source's length (`malloc(strlen(s) + 1)`), both are arrays and the source is no larger,
+    /// or a condition before the copy compares the source's length (`if (strlen(s) >= sizeof buf) return;`).
+    func copyFits(_ c: CallSite, dst: Int, src sIdx: Int, appends: Bool) -> Bool {
+        guard let dk = lvalueKey(c.args[dst]) else { return false }
+        if let sk = lvalueKey(c.args[sIdx]) {
+            // `malloc(strlen(s))` leaves no room for the NUL: the copy overflows by one (alloc-strlen flags the size).
+            let alloc = calls.last { a in a.nameTok < c.nameTok && a.fact?.alloc != nil && assignedKey(callNameTok: a.nameTok)?.key == dk }
+            let noTerminator = alloc.map { a in
+                (a.open..<a.close).contains { t($0) == "strlen" } && !(a.open..<a.close).contains { t($0) == "+" }
+            } ?? false
+            if !noTerminator, destinationSizedBySource(dk, sk, before: c.nameTok) { return true }
+            if !appends, let d = array(arg: c.args[dst]), let s = array(arg: c.args[sIdx]),
+               let db = d.byteSize, let sb = s.byteSize, sb <= db { return true }
+            let lens = lengthVariables(of: sk, before: c.nameTok)
+            if lengthComparedBefore(c.nameTok, source: sk, lengthVars: lens) { return true }
+        }
+        return false
+    }
+
+    /// A relational comparison in a condition before `limit` with `strlen(source)` (or a variable holding it) on
+    /// one side and something other than 0 or 1 on the other: a length check against a capacity.
+    func lengthComparedBefore(_ limit: Int, source: String, lengthVars: Set<String>) -> Bool {
+        var k = fn.bodyOpen + 1
+        while k < limit {
+            let pk = p(k)
+            if pk == P.lt || pk == P.gt || pk == P.le || pk == P.ge, inCondition(k) {
+                let lo = max(fn.bodyOpen + 1, k - 6), hi = min(limit, k + 7)
+                let measures = (lo..<hi).contains { i in
+                    lengthVars.contains(t(i)) || (t(i) == source && ["strlen", "strnlen"].contains(t(i - 2)))
+                }
+                let trivial = ["0", "1"].contains(t(k + 1)) && [")", "&&", "||"].contains(t(k + 2))
+                if measures && !trivial { return true }
+            }
+            k += 1
+        }
+        return false
+    }
+
+    /// sprintf into a destination allocated from every non-literal argument's measure (`malloc(strlen(a) +
+    /// strlen(b) + 2)`) or from a `snprintf(NULL, 0, …)` size: the formatted text fits.
+    func destinationSizedForArguments(_ dst: String, _ args: [Range<Int>], before limit: Int) -> Bool {
+        guard let alloc = calls.last(where: { c in
+            c.nameTok < limit && c.fact?.alloc != nil && assignedKey(callNameTok: c.nameTok)?.key == dst
+        }) else { return false }
+        let size = alloc.open..<alloc.close
+        // `n = snprintf(NULL, 0, …); buf = malloc(n + 1);`
+        for s in calls where s.nameTok < alloc.nameTok && s.name == "snprintf" && s.args.count >= 2 && t(s.args[0].lowerBound) == "NULL" {
+            if let n = assignedKey(callNameTok: s.nameTok), size.contains(where: { t($0) == n.key }) { return true }
+        }
+        let strings = args.filter { !isLiteral($0) }.compactMap { lvalueKey($0) }
+        guard !strings.isEmpty else { return false }
+        return strings.allSatisfy { a in
+            containsMeasure(of: a, in: size, measures: ["strlen", "strnlen"])
+                || lengthVariables(of: a, before: alloc.nameTok).contains { v in size.contains { t($0) == v } }
+        }
     }
 
     func src8(_ i: Int) -> CTokenKind { i >= 0 && i < src.sig.count ? src.sig[i].kind : .unknown }
@@ -196,6 +258,8 @@ extension FunctionScope {
                 bad = a
             case "commandArg":
                 guard let i = f.commandArg, i < c.args.count, !isLiteral(c.args[i]) else { continue }
+                // `const char *cmd = "ls -l"; system(cmd);`: a local that only ever holds literals is a fixed command.
+                if let v = lvalueKey(c.args[i]), holdsOnlyLiterals(v, before: c.nameTok) { continue }
                 bad = stripped(c.args[i])
             case "execArgs":
                 guard f.execArgs == true, !c.args.isEmpty else { continue }
@@ -214,6 +278,28 @@ extension FunctionScope {
             }
         }
         return out
+    }
+
+    /// `true` when `v` is a local (not a parameter) whose every assignment before `limit` is a string literal (or
+    /// a ternary choosing between literals), and no call before takes it as an argument (and could write into it).
+    func holdsOnlyLiterals(_ v: String, before limit: Int) -> Bool {
+        guard !paramNames.contains(v) else { return false }
+        var assigned = false
+        var k = fn.bodyOpen + 1
+        while k < limit {
+            defer { k += 1 }
+            guard t(k) == v, t(k - 1) != "->", t(k - 1) != "." else { continue }
+            if p(k + 1) == P.assign {
+                let rhs = (k + 2)..<statementEnd(k + 2)
+                let values = rhs.firstIndex(where: { t($0) == "?" }).map { ($0 + 1)..<rhs.upperBound } ?? rhs
+                guard values.contains(where: { src8($0) == .string }),
+                      values.allSatisfy({ src8($0) == .string || [":", "(", ")"].contains(t($0)) }) else { return false }
+                assigned = true
+            } else if t(k + 1) == "[" || directArgCall(k..<(k + 1)) != nil {
+                return false
+            }
+        }
+        return assigned
     }
 
     // MARK: - alloc-size-overflow, alloc-strlen
@@ -286,9 +372,13 @@ extension FunctionScope {
 
     // MARK: - unchecked-return
 
-    func uncheckedReturns() -> [Hit] {
+    /// - Parameters:
+    ///   - only: when set, just these callees (the low-severity scanf rule);
+    ///   - exclude: callees another rule reports.
+    func uncheckedReturns(only: Set<String>?, exclude: Set<String>) -> [Hit] {
         calls.compactMap { c in
-            guard c.fact?.checkReturn == true, t(c.close + 1) == ";" else { return nil }
+            guard c.fact?.checkReturn == true, t(c.close + 1) == ";", !exclude.contains(c.name),
+                  only.map({ $0.contains(c.name) }) ?? true else { return nil }
             let before = t(c.nameTok - 1)
             guard [";", "{", "}", "else", ":"].contains(before) || (before == ")" && controllingHeader(c.nameTok - 1)) else { return nil }
             return Hit(span: callSpan(c))

@@ -31,8 +31,8 @@ extension FunctionScope {
             for k in body where p(k + 1) == P.lbracket && isIdent(k) && src.match[k + 1] > k + 1 {
                 guard t(k) != "argv", array(at: k)?.token != k else { continue }
                 let rb = Int(src.match[k + 1])
-                guard let o = taint.unboundedTaint(self, (k + 2)..<rb) else { continue }
-                out.append(Hit(span: span(k, rb), detail: "index from \(o.source) at line \(o.line)"))
+                guard let (name, o) = uncheckedTaintedIndex((k + 2)..<rb, at: k) else { continue }
+                out.append(Hit(span: span(k, rb), detail: "index \(name) from \(o.source) at line \(o.line)"))
             }
             return out
         }
@@ -47,5 +47,35 @@ extension FunctionScope {
             }
         }
         return out
+    }
+
+    /// The tainted variable of an index expression that no check bounds: an upper check (`i < N`) is always needed,
+    /// and a lower one (`i >= 0`) too when the variable is signed and parsed from text, since `if (i >= 0) a[i]` and `if (i < N) a[i]`
+    /// are the two halves of the classic missing validation (CWE-129). A modulo or mask bounds it by construction.
+    func uncheckedTaintedIndex(_ idx: Range<Int>, at k: Int) -> (String, TaintTracker.Origin)? {
+        if idx.contains(where: { t($0) == "%" || t($0) == "&" }) { return nil }
+        for i in identifiers(idx, skipMeasured: true) {
+            let name = t(i)
+            guard let o = taint.origins[name], let from = taint.taintedFrom[name], from < i else { continue }
+            let c = boundsChecks(of: name, before: k)
+            // Bytes read from a file or socket are not negative; a number parsed from text (scanf, atoi(argv)) can be.
+            let fromBytes = ["fread()", "read()", "recv()", "recvfrom()", "fgets()", "getline()", "gets()"].contains(o.source)
+            if c.upper && (c.lower || fromBytes || !isSignedVariable(name)) { continue }
+            return (name, o)
+        }
+        return nil
+    }
+
+    /// `true` when `name` is declared (as a local or parameter) with a signed integer type.
+    func isSignedVariable(_ name: String) -> Bool {
+        let signed: Set<String> = ["int", "long", "short", "ssize_t", "int32_t", "int64_t", "int16_t", "int8_t", "off_t", "ptrdiff_t"]
+        var k = fn.paramOpen + 1
+        while k < fn.bodyClose {
+            if t(k) == name, signed.contains(t(k - 1)) || (t(k - 1) == "," && signed.contains(t(k - 3))) {
+                return t(k - 2) != "unsigned" && t(k - 2) != "size_t"
+            }
+            k += 1
+        }
+        return false
     }
 }

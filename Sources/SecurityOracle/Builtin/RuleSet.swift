@@ -35,6 +35,8 @@ public struct OracleRule: Codable, Sendable {
         public var sink: String?
         /// Calls that count as validating a path (`input-path`).
         public var sanitizers: [String]?
+        /// Functions a rule leaves to another rule (`unchecked-return` leaves scanf to `unchecked-scanf-return`).
+        public var exclude: [String]?
     }
 }
 

@@ -22,3 +22,17 @@ int main(int argc, char *argv[]) {
     if (p) pclose(p);
     return 0;
 }
+
+int show_disk(int verbose) {
+    const char *cmd = "df -h";
+    if (verbose) cmd = "df -h -T";
+    // ok: command-injection
+    return system(cmd);
+}
+
+int run_tool(const char *arg) {
+    char *cmd = "tool --version";
+    if (arg) cmd = (char *)arg;
+    // ruleid: command-injection
+    return system(cmd);
+}

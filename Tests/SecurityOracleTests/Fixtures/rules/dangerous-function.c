@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 void split_words(char *line) {
     // ruleid: dangerous-function
@@ -12,10 +14,11 @@ void split_words(char *line) {
     }
 }
 
-void temp_file(void) {
-    char name[L_tmpnam];
+void show_time(void) {
+    time_t now = time(NULL);
     // ruleid: dangerous-function
-    tmpnam(name);
+    char *stamp = ctime(&now);
+    puts(stamp);
     char tmpl[] = "/tmp/appXXXXXX";
     // ok: dangerous-function
     int fd = mkstemp(tmpl);

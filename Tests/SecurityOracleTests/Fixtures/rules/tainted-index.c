@@ -17,3 +17,35 @@ void bump(void) {
     // ok: tainted-index
     counters[slot]++;
 }
+
+int lookup(void) {
+    int slot;
+    if (scanf("%d", &slot) != 1) return -1;
+    if (slot >= 16) return -1;
+    /* a negative number passes the check */
+    // ruleid: tainted-index
+    return counters[slot];
+}
+
+int lookup_byte(FILE *f) {
+    unsigned char hdr[4];
+    int c;
+    if (fread(hdr, 1, 4, f) != 4) return -1;
+    c = hdr[0];
+    if (c >= 16) return -1;
+    /* a byte is never negative: the upper check suffices */
+    // ok: tainted-index
+    return counters[c];
+}
+
+int first_small(FILE *f) {
+    unsigned char buf[8];
+    const unsigned char *p = buf;
+    int c;
+    if (fread(buf, 1, sizeof buf, f) != sizeof buf) return -1;
+    while (p < buf + sizeof buf && (c = *p++) < 16) {
+        // ok: tainted-index
+        counters[c]++;
+    }
+    return 0;
+}

@@ -51,3 +51,60 @@ void read_line(void) {
     // ok: unbounded-copy
     fgets(buf, sizeof(buf), stdin);
 }
+
+/* Flag the flaw, not the call: these copies cannot overflow. */
+char *duplicate(const char *src) {
+    char *copy = malloc(strlen(src) + 1);
+    if (copy == NULL) return NULL;
+    // ok: unbounded-copy
+    strcpy(copy, src);
+    return copy;
+}
+
+char *join(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    char *out = malloc(la + lb + 1);
+    if (!out) return NULL;
+    // ok: unbounded-copy
+    strcpy(out, a);
+    // ok: unbounded-copy
+    strcat(out, b);
+    return out;
+}
+
+char *join_path(const char *dir, const char *file) {
+    char *path = malloc(strlen(dir) + strlen(file) + 2);
+    if (!path) return NULL;
+    // ok: unbounded-copy
+    sprintf(path, "%s/%s", dir, file);
+    return path;
+}
+
+int set_label(const char *src) {
+    char label[32];
+    if (strlen(src) >= sizeof(label)) {
+        return -1;
+    }
+    // ok: unbounded-copy
+    strcpy(label, src);
+    puts(label);
+    return 0;
+}
+
+void copy_same(void) {
+    char a[16] = "short";
+    char b[16];
+    // ok: unbounded-copy
+    strcpy(b, a);
+    puts(b);
+}
+
+int set_label_unchecked(const char *src) {
+    char label[32];
+    if (strlen(src) > 0) {
+        // ruleid: unbounded-copy
+        strcpy(label, src);
+    }
+    puts(label);
+    return 0;
+}

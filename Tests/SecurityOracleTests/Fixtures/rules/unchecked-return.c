@@ -22,3 +22,11 @@ void jail(const char *dir) {
     // ok: unchecked-return
     (void)chdir("/");
 }
+
+int read_count(void) {
+    int n = 0;
+    /* scanf is left to the low-severity unchecked-scanf-return rule. */
+    // ok: unchecked-return
+    scanf("%d", &n);
+    return n;
+}

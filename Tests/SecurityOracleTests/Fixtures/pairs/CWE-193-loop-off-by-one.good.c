@@ -1,0 +1,7 @@
+/* Fixed: the loop stops before the end. */
+void clear(void) {
+    int values[10];
+    for (int i = 0; i < 10; i++) {
+        values[i] = 0;
+    }
+}

@@ -1,0 +1,8 @@
+#include <stdio.h>
+
+/* Inherently dangerous function. */
+void read_name(void) {
+    char name[32];
+    gets(name);
+    printf("hello %s\n", name);
+}
