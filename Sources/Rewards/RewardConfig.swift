@@ -27,6 +27,9 @@ public struct RewardConfig: Codable, Sendable, Equatable {
     public var outcomeBroken: Float = -1.0
     /// Run the compile gate (clang -fsyntax-only with the oracle's prelude).
     public var checkCompile = true
+    /// The functional term (stubs, the task's tests) and the bound that orders the outcome tiers.
+    /// `nil` (a config without the section) keeps the original reward, tiers unordered.
+    public var functional: FunctionalConfig?
 
     public init() {}
 
@@ -43,6 +46,7 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         case outcomeVulnerable = "outcome_vulnerable"
         case outcomeBroken = "outcome_broken"
         case checkCompile = "check_compile"
+        case functional
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,6 +64,27 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         outcomeVulnerable = try c.decodeIfPresent(Float.self, forKey: .outcomeVulnerable) ?? d.outcomeVulnerable
         outcomeBroken = try c.decodeIfPresent(Float.self, forKey: .outcomeBroken) ?? d.outcomeBroken
         checkCompile = try c.decodeIfPresent(Bool.self, forKey: .checkCompile) ?? d.checkCompile
+        functional = try c.decodeIfPresent(FunctionalConfig.self, forKey: .functional)
+    }
+
+    /// Why the totals of working secure code, working flawed code and broken code can overlap under
+    /// this config, or `nil` when every total of a tier lies strictly above every total of the next.
+    /// With ``functional`` each tier is the band `outcome ± dense_cap` (``FunctionalConfig``).
+    public func orderingProblem() -> String? {
+        guard let f = functional else {
+            return "no `functional:` section: without the bound on the dense terms, no code (\(outcomeBroken)) can beat "
+                + "compiling code with findings, and a compiling stub earns the maximum; add `functional: {}` and an "
+                + "outcome_broken below outcome_vulnerable − 2·dense_cap"
+        }
+        let c = f.denseCap
+        guard c >= 0 else { return "functional.dense_cap must be ≥ 0 (got \(c))" }
+        if !(outcomeClean - c > outcomeVulnerable + c) {
+            return "outcome_clean − dense_cap (\(outcomeClean - c)) must exceed outcome_vulnerable + dense_cap (\(outcomeVulnerable + c))"
+        }
+        if !(outcomeVulnerable - c > outcomeBroken + c) {
+            return "outcome_vulnerable − dense_cap (\(outcomeVulnerable - c)) must exceed outcome_broken + dense_cap (\(outcomeBroken + c))"
+        }
+        return nil
     }
 
     public func severityFactor(_ s: Severity) -> Float {
