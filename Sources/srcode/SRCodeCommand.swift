@@ -15,6 +15,7 @@ struct SRCodeCommand: AsyncParsableCommand {
             ChatCommand.self,
             ServeCommand.self,
             TrainCommand.self,
+            RewardCommand.self,
             EvalCommand.self,
         ]
     )
