@@ -18,12 +18,18 @@ public struct RewardComposer: Sendable {
     public var judge: (any VulnerabilityJudge)?
     /// Compile gate; defaults to the oracle's clang check. Tests inject a fake.
     public var compile: @Sendable (String) async -> Bool?
+    /// Runs the task's tests on the code (`code`, `tests`); `nil` result: could not run. Tests inject a fake.
+    public var runTests: @Sendable (String, String) async -> Bool?
 
     public init(config: RewardConfig, analyzer: BuiltinAnalyzer = BuiltinAnalyzer(), judge: (any VulnerabilityJudge)? = nil,
-                compile: (@Sendable (String) async -> Bool?)? = nil) {
+                compile: (@Sendable (String) async -> Bool?)? = nil, runTests: (@Sendable (String, String) async -> Bool?)? = nil) {
         self.config = config
         self.analyzer = analyzer
         self.judge = judge
+        let timeout = config.functional?.testTimeout ?? 10
+        self.runTests = runTests ?? { code, tests in
+            await FunctionalTerm.runTests(code: code, tests: tests, cplusplus: code.contains("::"), timeout: timeout)
+        }
         self.compile = compile ?? { code in
             let r = await compileCheck(code, cplusplus: code.contains("::") || code.contains("std::"))
             return r.checked ? r.compiles : nil
@@ -119,8 +125,20 @@ public struct RewardComposer: Sendable {
         let vulnerable = findings.contains { $0.severity >= .medium }
         var compiles: Bool? = nil
         if code.found && config.checkCompile { compiles = await compile(code.code) }
+        var working = code.found && compiles != false
+        var stub: Bool? = nil, testsPass: Bool? = nil
+        if let f = config.functional {
+            // Functional term: a stub or code failing the task's tests is not working code.
+            if code.found { stub = FunctionalTerm.isStub(code.code, minBodyTokens: f.minBodyTokens) }
+            if working, stub == false, f.runTests, let tests = reference?.tests { testsPass = await runTests(code.code, tests) }
+            working = working && stub == false && testsPass != false
+            // Bound each sign of the dense terms, so every tier stays a band `outcome ± dense_cap`.
+            let (sp, sn) = FunctionalTerm.boundScales(rewards, cap: f.denseCap)
+            rewards = rewards.map { $0 > 0 ? $0 * sp : $0 * sn }
+            for (k, v) in parts { parts[k] = v > 0 ? v * sp : v * sn }
+        }
         let outcome: Float
-        if !code.found || compiles == false { outcome = config.outcomeBroken } else if vulnerable { outcome = config.outcomeVulnerable } else { outcome = config.outcomeClean }
+        if !working { outcome = config.outcomeBroken } else if vulnerable { outcome = config.outcomeVulnerable } else { outcome = config.outcomeClean }
         parts["outcome"] = outcome
         if !rewards.isEmpty { rewards[rewards.count - 1] += outcome }
 
@@ -130,6 +148,6 @@ public struct RewardComposer: Sendable {
             rewards[rewards.count - 1] = total
         }
         return TokenRewards(perToken: rewards, outcome: outcome, parts: parts, findings: findings,
-                            vulnerable: vulnerable, compiles: compiles, hasCode: code.found)
+                            vulnerable: vulnerable, compiles: compiles, hasCode: code.found, stub: stub, testsPass: testsPass)
     }
 }

@@ -35,6 +35,9 @@ public struct RewardConfig: Codable, Sendable, Equatable {
     /// Reward of one secure idiom the oracle recognizes (a bounded copy, a null or bounds check, …), spread over
     /// its span. 0 (off) by default: the experiment turns it on.
     public var secureIdiomWeight: Float = 0
+    /// The functional term (stubs, the task's tests) and the bound that orders the outcome tiers.
+    /// `nil` (a config without the section) keeps the original reward, tiers unordered.
+    public var functional: FunctionalConfig?
 
     public init() {}
 
@@ -54,6 +57,7 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         case oracle
         case oracleTimeout = "oracle_timeout"
         case secureIdiomWeight = "secure_idiom_weight"
+        case functional
     }
 
     public init(from decoder: Decoder) throws {
@@ -74,6 +78,27 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         oracle = try c.decodeIfPresent(RewardOracle.Mode.self, forKey: .oracle) ?? d.oracle
         oracleTimeout = try c.decodeIfPresent(Double.self, forKey: .oracleTimeout) ?? d.oracleTimeout
         secureIdiomWeight = try c.decodeIfPresent(Float.self, forKey: .secureIdiomWeight) ?? d.secureIdiomWeight
+        functional = try c.decodeIfPresent(FunctionalConfig.self, forKey: .functional)
+    }
+
+    /// Why the totals of working secure code, working flawed code and broken code can overlap under
+    /// this config, or `nil` when every total of a tier lies strictly above every total of the next.
+    /// With ``functional`` each tier is the band `outcome ± dense_cap` (``FunctionalConfig``).
+    public func orderingProblem() -> String? {
+        guard let f = functional else {
+            return "no `functional:` section: without the bound on the dense terms, no code (\(outcomeBroken)) can beat "
+                + "compiling code with findings, and a compiling stub earns the maximum; add `functional: {}` and an "
+                + "outcome_broken below outcome_vulnerable − 2·dense_cap"
+        }
+        let c = f.denseCap
+        guard c >= 0 else { return "functional.dense_cap must be ≥ 0 (got \(c))" }
+        if !(outcomeClean - c > outcomeVulnerable + c) {
+            return "outcome_clean − dense_cap (\(outcomeClean - c)) must exceed outcome_vulnerable + dense_cap (\(outcomeVulnerable + c))"
+        }
+        if !(outcomeVulnerable - c > outcomeBroken + c) {
+            return "outcome_vulnerable − dense_cap (\(outcomeVulnerable - c)) must exceed outcome_broken + dense_cap (\(outcomeBroken + c))"
+        }
+        return nil
     }
 
     public func severityFactor(_ s: Severity) -> Float {

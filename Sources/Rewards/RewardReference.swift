@@ -9,6 +9,9 @@ public struct RewardReference: Codable, Sendable, Equatable {
     public var vulnerableCode: String
     public var secureSpans: [CharSpan]
     public var vulnerableSpans: [CharSpan]
+    /// The task's own tests, when a caller has them: C (or C++) with a `main` that exits non-zero on a
+    /// failure, compiled after the response's code (``FunctionalTerm/runTests(code:tests:cplusplus:timeout:)``).
+    public var tests: String?
 
     public init(cwes: [String], secureCode: String, vulnerableCode: String, secureSpans: [CharSpan], vulnerableSpans: [CharSpan]) {
         self.cwes = cwes
@@ -30,6 +33,7 @@ public struct RewardReference: Codable, Sendable, Equatable {
         case vulnerableCode = "vulnerable_code"
         case secureSpans = "secure_spans"
         case vulnerableSpans = "vulnerable_spans"
+        case tests
     }
 
     /// Pattern fragments: each line of `code` touched by a span or changed in a line diff against

@@ -17,12 +17,16 @@ public struct TokenRewards: Codable, Sendable, Equatable {
     /// `nil` when the compile gate did not run.
     public var compiles: Bool?
     public var hasCode: Bool
+    /// Functional term (only with `reward.functional`): the code is a stub; `nil` when not checked.
+    public var stub: Bool? = nil
+    /// The task's tests passed; `nil` when there were none or they did not run.
+    public var testsPass: Bool? = nil
 
     public var total: Float { perToken.reduce(0, +) }
 
     enum CodingKeys: String, CodingKey {
         case perToken = "per_token", outcome, parts, findings, vulnerable, compiles
-        case hasCode = "has_code"
+        case hasCode = "has_code", stub, testsPass = "tests_pass"
     }
 }
 

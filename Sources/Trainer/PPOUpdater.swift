@@ -34,6 +34,12 @@ public final class PPOUpdater {
     }
     public let optimizer: AdamW
     public var config: PPOConfig
+    /// The rollout sampler's temperature. Log-probs, ratios, the KL and the entropy are all computed
+    /// on logits / T: the ratio must compare the distribution the tokens were drawn from, and a KL
+    /// estimated on tokens drawn at T = 0.8 but scored at T = 1 is biased (it came out negative).
+    /// The reference is scored at the same T, so the KL compares the two tempered policies.
+    /// Top-p is not modelled here; ``Recipe/validate()`` requires `top_p: 1` for RL.
+    public var temperature: Float = 1
 
     public convenience init(model: LlamaModel, reference: LlamaModel?, config: PPOConfig) {
         self.init(model: model, reference: reference.map { .model($0) }, config: config)
@@ -48,6 +54,10 @@ public final class PPOUpdater {
 
     // MARK: - Score
 
+    /// Hidden states to feed the LM head for log-probs at the sampling temperature: the head has no
+    /// bias, so logits / T = (h / T) · Wᵀ and the fused, vocabulary-chunked kernels stay usable.
+    func tempered(_ h: Tensor) throws -> Tensor { temperature == 1 ? h : try scale(h, 1 / temperature) }
+
     /// Fills each rollout's behaviour log-probs and values (and reference log-probs), teacher-forced
     /// with no gradient, so the first epoch's ratio is exactly 1.
     public func score(_ rollouts: inout [Rollout]) throws {
@@ -56,17 +66,17 @@ public final class PPOUpdater {
             let packed = PackedBatch(Array(rollouts[start..<end]))
             let (logp, values, refLogp): ([[Float]], [[Float]], [[Float]]) = try withNoGrad {
                 let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-                let lp = try model.tokenLogProbs(hidden: h, targets: packed.targets).values
+                let lp = try model.tokenLogProbs(hidden: tempered(h), targets: packed.targets).values
                 let v = config.algorithm == .ppo ? try model.values(hidden: h).values : [Float](repeating: 0, count: lp.count)
                 var ref = lp
                 switch reference {
                 case .model(let r)?:
                     let hr = try r.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-                    ref = try r.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                    ref = try r.tokenLogProbs(hidden: tempered(hr), targets: packed.targets).values
                 case .adapterFreeBase?:
                     ref = try model.withoutAdapters {
                         let hr = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-                        return try model.tokenLogProbs(hidden: hr, targets: packed.targets).values
+                        return try model.tokenLogProbs(hidden: tempered(hr), targets: packed.targets).values
                     }
                 case nil: break
                 }
@@ -151,15 +161,17 @@ public final class PPOUpdater {
         return stats
     }
 
-    /// One optimizer step on a mini-batch:
+    /// The loss terms of one mini-batch, on the tape (nothing is stepped):
     ///
     ///     ratio = exp(log π − log π_old)
     ///     L_pg  = Σ w · max(−A·ratio, −A·clip(ratio, 1−ε, 1+ε))
     ///     L_v   = ½ c_v Σ w · max((V−R)², (V_old + clip(V−V_old, ±ε_v) − R)²)
-    ///     L     = L_pg + L_v − c_H Σ w · H
+    ///     L_H   = −c_H Σ w · H
     ///
-    /// with w = 1/#response tokens on response positions and 0 elsewhere.
-    func miniBatchStep(_ rs: [Rollout], _ adv: [[Float]], _ ret: [[Float]]) throws -> PPOStats {
+    /// with w = 1/#response tokens on response positions and 0 elsewhere. Split out so a test can
+    /// back-propagate each term alone and compare their gradients on the shared LoRA trunk.
+    func miniBatchLosses(_ rs: [Rollout], _ adv: [[Float]], _ ret: [[Float]]) throws
+        -> (policy: Tensor, value: Tensor?, entropy: Tensor?, ratio: Tensor, weights: Tensor, count: Float) {
         let packed = PackedBatch(rs)
         let n = packed.tokens.count
         let count = Float(max(rs.reduce(0) { $0 + $1.responseTokens.count }, 1))
@@ -168,37 +180,45 @@ public final class PPOUpdater {
         let oldLogp = try Tensor(shape: [n], values: packed.scatter(rs.map(\.logprobs)))
 
         let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-        let logp = try model.tokenLogProbs(hidden: h, targets: packed.targets)                       // (N)
+        let logp = try model.tokenLogProbs(hidden: tempered(h), targets: packed.targets)             // (N)
         let ratio = try exp(sub(logp, oldLogp))                                                      // (N)
         let clipped = try clamp(ratio, min: 1 - config.clipRange, max: 1 + config.clipRange)
-        var loss = try sum(mul(maximum(mul(ratio, negAdv), mul(clipped, negAdv)), w))
-        var stats = PPOStats()
-        stats.policyLoss = loss.item()
-
+        let policy = try sum(mul(maximum(mul(ratio, negAdv), mul(clipped, negAdv)), w))
+        var value: Tensor? = nil
         if config.algorithm == .ppo && config.valueCoef > 0 {
             let oldV = try Tensor(shape: [n], values: packed.scatter(rs.map(\.values)))
             let target = try Tensor(shape: [n], values: packed.scatter(ret))
             let v = try model.values(hidden: h)                                                      // (N)
             let vClipped = try add(oldV, clamp(sub(v, oldV), min: -config.valueClipRange, max: config.valueClipRange))
             let d1 = try sub(v, target), d2 = try sub(vClipped, target)
-            let vf = try scale(sum(mul(maximum(mul(d1, d1), mul(d2, d2)), w)), 0.5 * config.valueCoef)
-            stats.valueLoss = vf.item()
-            loss = try add(loss, vf)
+            value = try scale(sum(mul(maximum(mul(d1, d1), mul(d2, d2)), w)), 0.5 * config.valueCoef)
         }
+        var ent: Tensor? = nil
         if config.entropyCoef > 0 {
-            let ent = try sum(mul(entropy(model.logits(hidden: h)), w))
-            loss = try sub(loss, scale(ent, config.entropyCoef))
+            ent = try scale(sum(mul(entropy(model.logits(hidden: tempered(h))), w)), -config.entropyCoef)
         }
+        return (policy, value, ent, ratio, w, count)
+    }
+
+    /// One optimizer step on a mini-batch: L = L_pg + L_v + L_H (``miniBatchLosses(_:_:_:)``),
+    /// backward, global-norm clip, AdamW.
+    func miniBatchStep(_ rs: [Rollout], _ adv: [[Float]], _ ret: [[Float]]) throws -> PPOStats {
+        let l = try miniBatchLosses(rs, adv, ret)
+        var stats = PPOStats()
+        stats.policyLoss = l.policy.item()
+        var loss = l.policy
+        if let v = l.value { stats.valueLoss = v.item(); loss = try add(loss, v) }
+        if let e = l.entropy { loss = try add(loss, e) }
         try loss.backward()
         _ = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
         optimizer.step()
         optimizer.zeroGrad()
 
         // Clip fraction over response positions.
-        let r = ratio.values, wv = w.values
+        let r = l.ratio.values, wv = l.weights.values
         var clippedCount: Float = 0
-        for i in 0..<n where wv[i] > 0 && abs(r[i] - 1) > config.clipRange { clippedCount += 1 }
-        stats.clipFraction = clippedCount / count
+        for i in 0..<r.count where wv[i] > 0 && abs(r[i] - 1) > config.clipRange { clippedCount += 1 }
+        stats.clipFraction = clippedCount / l.count
         return stats
     }
 

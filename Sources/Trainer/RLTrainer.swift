@@ -31,6 +31,7 @@ public final class RLTrainer {
     public var checkpointURL: URL { outputURL.appendingPathComponent("checkpoint.safetensors") }
 
     public init(recipe: Recipe, policy: LlamaModel, sampler: RolloutSampler, records: [PromptRecord]) throws {
+        try recipe.validateForRL()
         self.recipe = recipe
         self.policy = policy
         self.sampler = sampler
@@ -45,6 +46,7 @@ public final class RLTrainer {
         // With LoRA the base weights are frozen, so the reference policy is the policy with adapters off.
         let reference: PPOUpdater.Reference? = recipe.ppo.klBeta > 0 && policy.lora != nil ? .adapterFreeBase : nil
         updater = PPOUpdater(model: policy, reference: reference, config: recipe.ppo)
+        updater.temperature = recipe.rollout.temperature
     }
 
     // MARK: - What a step draws
@@ -112,6 +114,7 @@ public final class RLTrainer {
                 try samplesLog.appendObject(step: step, [
                     "record": x.recordID, "prompt": x.prompt, "text": x.text, "reward": Double(x.reward.total),
                     "vulnerable": x.reward.vulnerable, "compiles": x.reward.compiles.map { $0 as Any } ?? NSNull(), "has_code": x.reward.hasCode,
+                    "truncated": x.truncated, "stub": x.reward.stub.map { $0 as Any } ?? NSNull(),
                 ])
             }
             try metrics.plot(keys: Self.plotted, title: "\(recipe.ppo.algorithm.rawValue) · reward level \(recipe.reward.level.rawValue)")
@@ -129,7 +132,7 @@ public final class RLTrainer {
 
     /// The curves drawn into metrics.svg.
     static let plotted = ["reward_mean", "reward_oracle", "reward_secure_pattern", "reward_outcome", "vulnerability_rate",
-                          "compile_rate", "kl", "clip_fraction", "value_loss", "entropy", "response_tokens", "policy_loss"]
+                          "compile_rate", "truncated_rate", "kl", "clip_fraction", "value_loss", "entropy", "response_tokens", "policy_loss"]
 
     /// Reward parts and the security metrics of one step's samples.
     static func rolloutMetrics(_ scored: [ScoredSample]) -> [String: Double] {
@@ -142,6 +145,10 @@ public final class RLTrainer {
         m["vulnerability_rate"] = Double(scored.filter(\.reward.vulnerable).count) / n
         m["compile_rate"] = Double(scored.filter { $0.reward.compiles == true }.count) / n
         m["no_code_rate"] = Double(scored.filter { !$0.reward.hasCode }.count) / n
+        // Share of rollouts cut by max_new_tokens: a cut answer rarely compiles, so a high share means the
+        // reward measures the length cap, not the code.
+        m["truncated_rate"] = Double(scored.filter(\.truncated).count) / n
+        m["stub_rate"] = Double(scored.filter { $0.reward.stub == true }.count) / n
         m["response_tokens"] = scored.map { Double($0.rollout.responseTokens.count) }.reduce(0, +) / n
         return m
     }

@@ -8,11 +8,19 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
     /// RL steps (rollout → reward → advantage → update).
     public var steps = 20
     public var promptsPerStep = 4
-    /// Responses per prompt: GRPO's group size; PPO uses them as independent samples.
-    public var samplesPerPrompt = 2
-    public var maxNewTokens = 256
+    /// Responses per prompt: GRPO's group size (at least ``Recipe/minimumGRPOGroup``); PPO uses them
+    /// as independent samples.
+    public var samplesPerPrompt = 4
+    /// Room for a whole function: at 192 tokens most answers were cut mid-body and failed to compile.
+    /// With ``stopAtCodeEnd`` an answer ends at its closing fence, so the cap costs time only for the
+    /// answers that need it.
+    public var maxNewTokens = 512
+    /// The PPO scorer uses the same temperature (``PPOUpdater/temperature``).
     public var temperature: Float = 0.8
-    public var topP: Float = 0.95
+    /// Must be 1 for RL (``Recipe/rlProblems()``): the scorer does not model the nucleus.
+    public var topP: Float = 1
+    /// End each rollout at the closing fence of its first code block (``StopRule/endOfFirstCodeBlock``).
+    public var stopAtCodeEnd = true
     /// Prompts longer than this (tokens) are skipped.
     public var maxPromptTokens = 384
     /// Checkpoint every this many steps.
@@ -25,7 +33,7 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case steps, promptsPerStep = "prompts_per_step", samplesPerPrompt = "samples_per_prompt"
         case maxNewTokens = "max_new_tokens", temperature, topP = "top_p", maxPromptTokens = "max_prompt_tokens"
-        case saveEvery = "save_every", batchSize = "batch_size"
+        case saveEvery = "save_every", batchSize = "batch_size", stopAtCodeEnd = "stop_at_code_end"
     }
 
     public init(from decoder: Decoder) throws {
@@ -40,5 +48,6 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         maxPromptTokens = try c.decodeIfPresent(Int.self, forKey: .maxPromptTokens) ?? d.maxPromptTokens
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        stopAtCodeEnd = try c.decodeIfPresent(Bool.self, forKey: .stopAtCodeEnd) ?? d.stopAtCodeEnd
     }
 }

@@ -11,6 +11,8 @@ public struct ScoredSample: Sendable {
     public var rollout: Rollout
     public var text: String
     public var reward: TokenRewards
+    /// The response hit `max_new_tokens` (no stop token, no closing fence): its code is likely cut.
+    public var truncated = false
 }
 
 /// Rollout + reward for one RL step.
@@ -49,7 +51,7 @@ public struct RolloutSampler {
         }
         let params = SamplingParams(temperature: config.temperature, topP: config.topP, maxTokens: config.maxNewTokens, seed: seed)
         let results = try policy.generate(prompts: prompts, params: params, stopTokens: stopTokens, tokenizer: tokenizer,
-                                          batchSize: config.batchSize)
+                                          batchSize: config.batchSize, stopRule: config.stopAtCodeEnd ? .endOfFirstCodeBlock : nil)
         // Rewards: the oracle and the compile gate per response, two at a time (the machine's cores).
         let bytes: [[[UInt8]]] = results.map { r in
             r.tokens.map { stopTokens.contains($0) ? [] : tokenizer.decodeBytes([Int($0)]) }
@@ -75,7 +77,7 @@ public struct RolloutSampler {
             return ScoredSample(recordID: item.record.id, prompt: item.prompt,
                                 rollout: Rollout(promptTokens: prompts[i], responseTokens: results[i].tokens,
                                                  rewards: rewards[i]!.perToken, group: groupOffset + owners[i]),
-                                text: results[i].text, reward: rewards[i]!)
+                                text: results[i].text, reward: rewards[i]!, truncated: results[i].finishReason == .length)
         }
     }
 }

@@ -133,3 +133,43 @@ public enum ImplicitPrompts {
         return out.trimmingCharacters(in: .whitespaces)
     }
 }
+
+/// What a record's implicit prompts ask the model to write.
+public enum PromptStyle: String, Codable, Sendable, CaseIterable {
+    /// Rebuild the project function the pair came from (its signature, file and project).
+    case project
+    /// Short self-contained tasks (one function or a small program, under about 60 lines) that exercise
+    /// the pair's pattern in a new setting: what a 0.5B model can answer whole in one reply, so its
+    /// rollouts reach the risky part of the code.
+    case shortTask = "short-task"
+}
+
+extension ImplicitPrompts {
+    /// Styles of short tasks, alternating: one function, then a small program with `main`.
+    public static func shortTaskStyles(count: Int) -> [String] {
+        (0..<max(1, count)).map { $0 % 2 == 0 ? "short-function" : "short-program" }
+    }
+
+    /// Offline short tasks (no teacher), from the secure code's signature and leading comment: the same
+    /// function, asked for as a self-contained unit with its types stated and no project context.
+    /// Deterministic. Weaker than the teacher's (same pattern, same setting), but never empty.
+    public static func offlineShortTasks(pair: VulnerabilityPair, code: String, filter: LeakageFilter) -> [ImplicitPrompt] {
+        let sig = signature(of: code)
+        let name = pair.functionName ?? functionName(in: sig) ?? "the function"
+        let words = humanize(name)
+        let (ret, params) = parts(of: sig, name: name)
+        var comment = leadingComment(of: code)
+        if let c = comment, !filter.leaks(in: c, cwes: pair.cwes).isEmpty { comment = nil }
+        let purpose = comment ?? words
+        let lang = pair.language == .cpp ? "C++" : "C"
+        let paramText = params.isEmpty ? "no parameters" : params.joined(separator: ", ")
+        return [
+            ImplicitPrompt(style: "short-function", text: "Write a self-contained \(lang) function `\(name)` (\(purpose)). It takes \(paramText) "
+                + "and returns \(ret). Define any struct or helper it needs yourself, use only the standard library, "
+                + "and keep the whole answer under 60 lines.", origin: "offline"),
+            ImplicitPrompt(style: "short-program", text: "Write a small complete \(lang) program (under 60 lines, standard library only) "
+                + "built around a function `\(name)` that does this: \(purpose). The function takes \(paramText) and returns \(ret); "
+                + "`main` should call it on a sample input and print the result.", origin: "offline"),
+        ]
+    }
+}

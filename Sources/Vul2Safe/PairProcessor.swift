@@ -25,11 +25,12 @@ public struct PairProcessor: Sendable {
     public var filter: LeakageFilter
     public var splits: SplitAssigner
     public var promptsPerPair: Int
+    public var promptStyle: PromptStyle
 
     public init(reflection: SelfReflection?, gates: GateEvaluator, policy: AcceptancePolicy, filter: LeakageFilter,
-                splits: SplitAssigner, promptsPerPair: Int) {
+                splits: SplitAssigner, promptsPerPair: Int, promptStyle: PromptStyle = .project) {
         self.reflection = reflection; self.gates = gates; self.policy = policy; self.filter = filter
-        self.splits = splits; self.promptsPerPair = promptsPerPair
+        self.splits = splits; self.promptsPerPair = promptsPerPair; self.promptStyle = promptStyle
     }
 
     /// The record for `pair`. Teacher faults become reasons/notes; only cancellation throws.
@@ -98,11 +99,13 @@ public struct PairProcessor: Sendable {
     // MARK: - Prompts
 
     private func addPrompts(_ rec: inout PrimeVulPlusRecord, pair: VulnerabilityPair, secureCode: String) async throws {
-        let styles = Array(ImplicitPrompts.styles.prefix(max(1, promptsPerPair)))
+        let short = promptStyle == .shortTask
+        let styles = short ? ImplicitPrompts.shortTaskStyles(count: promptsPerPair) : Array(ImplicitPrompts.styles.prefix(max(1, promptsPerPair)))
         var candidates: [ImplicitPrompt] = []
         if let reflection {
             do {
-                let (reply, tokens) = try await reflection.implicitPrompts(pair, secureCode: secureCode, styles: styles)
+                let (reply, tokens) = try await reflection.implicitPrompts(pair, secureCode: secureCode, styles: styles,
+                                                                           template: short ? "short-task-prompts" : "implicit-prompts")
                 rec.teacherTokens += tokens
                 candidates = ImplicitPrompts.parse(reply, requested: styles)
             } catch let e as TeacherError {
@@ -114,7 +117,8 @@ public struct PairProcessor: Sendable {
         var fill = 0
         if sel.prompts.count < promptsPerPair {
             // Top up with offline prompts (marked `origin: offline`), deduplicated against what is kept.
-            let offline = ImplicitPrompts.offline(pair: pair, code: secureCode, filter: filter)
+            let offline = short ? ImplicitPrompts.offlineShortTasks(pair: pair, code: secureCode, filter: filter)
+                : ImplicitPrompts.offline(pair: pair, code: secureCode, filter: filter)
             let merged = ImplicitPrompts.select(sel.prompts + offline, cwes: pair.cwes, count: promptsPerPair, filter: filter)
             fill = merged.prompts.count - sel.prompts.count
             sel = ImplicitPrompts.Selection(prompts: merged.prompts, leaked: sel.leaked, duplicates: sel.duplicates)

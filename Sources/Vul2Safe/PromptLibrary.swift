@@ -8,6 +8,9 @@ public struct PromptLibrary: Sendable {
     public let templates: [String: String]
 
     public static let required = ["system", "analyze", "repair", "reflect", "implicit-prompts"]
+    /// Templates loaded when present: a `--prompts` copy made before they existed still works, and
+    /// only the option that uses one (`--prompt-style short-task`) fails without it.
+    public static let optional = ["short-task-prompts"]
 
     /// Loads from `directory`, or the bundled templates when `nil`.
     public init(directory: String? = nil) throws {
@@ -18,6 +21,11 @@ public struct PromptLibrary: Sendable {
             else { text = Self.resourceText("prompts/\(name).md") }
             guard let text else { throw DataErrorLike("prompt template \(name).md not found in \(directory ?? "bundle")") }
             t[name] = text
+        }
+        for name in Self.optional {
+            let text = directory.flatMap { try? String(contentsOfFile: "\($0)/\(name).md", encoding: .utf8) }
+                ?? Self.resourceText("prompts/\(name).md")
+            if let text { t[name] = text }
         }
         templates = t
     }

@@ -93,13 +93,16 @@ public struct SelfReflection: Sendable {
     }
 
     /// Asks the implicit-prompt question for an accepted secure version.
-    public func implicitPrompts(_ pair: VulnerabilityPair, secureCode: String, styles: [String]) async throws -> (String, Int) {
+    /// `template` is `implicit-prompts` (tasks that rebuild the project function) or
+    /// `short-task-prompts` (short self-contained tasks with the same pattern, ``PromptStyle/shortTask``).
+    public func implicitPrompts(_ pair: VulnerabilityPair, secureCode: String, styles: [String],
+                                template: String = "implicit-prompts") async throws -> (String, Int) {
         var values = baseValues(pair)
         values["secure_code"] = secureCode
         values["count"] = String(styles.count)
         values["styles"] = styles.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n")
         var scratch = ReflectionOutcome()
-        let reply = try await ask("implicit-prompts", values, &scratch)
+        let reply = try await ask(template, values, &scratch)
         return (reply, scratch.tokens)
     }
 

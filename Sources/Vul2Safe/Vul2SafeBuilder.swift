@@ -14,6 +14,8 @@ public struct BuildOptions: Codable, Sendable, Equatable {
     /// leaves a record's content alone, so it may change between a run and its resume.
     public var languages: Set<Language>?
     public var offline = false
+    /// What the implicit prompts ask for: the project function (default) or short self-contained tasks.
+    public var promptStyle = PromptStyle.project
     public var policy = AcceptancePolicy()
     public var sampling = Sampling()
     public var splitFile: String?
@@ -27,6 +29,7 @@ public struct BuildOptions: Codable, Sendable, Equatable {
     var fingerprint: String {
         "rounds=\(rounds) prompts=\(promptsPerPair) offline=\(offline) strict=\(policy.strict) min_conf=\(policy.minConfidence) "
             + "temp=\(sampling.temperature) max_tokens=\(sampling.maxTokens) seed=\(sampling.seed.map(String.init) ?? "none") split=\(splitFile ?? "hash")"
+            + (promptStyle == .project ? "" : " prompt_style=\(promptStyle.rawValue)")
     }
 }
 
@@ -79,7 +82,8 @@ public struct Vul2SafeBuilder: Sendable {
             SelfReflection(teacher: $0, prompts: prompts, filter: filter, sampling: options.sampling, maxRounds: options.rounds)
         }
         let processor = PairProcessor(reflection: reflection, gates: gates, policy: options.policy, filter: filter,
-                                      splits: try SplitAssigner(splitFile: options.splitFile), promptsPerPair: options.promptsPerPair)
+                                      splits: try SplitAssigner(splitFile: options.splitFile), promptsPerPair: options.promptsPerPair,
+                                      promptStyle: options.promptStyle)
         let progress = BuildProgress(draw: options.progress)
         let pending = pairs.filter { loadRecordData($0.id) == nil }
         await progress.begin(total: pairs.count, resumed: pairs.count - pending.count)

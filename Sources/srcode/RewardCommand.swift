@@ -7,8 +7,8 @@ import Trainer
 
 struct RewardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reward", abstract: "Serve SRCode's token-level security reward to a distributed RL trainer.",
-        subcommands: [RewardServeCommand.self])
+        commandName: "reward", abstract: "The token-level security reward: serve it to a distributed RL trainer, or diagnose it on rollouts.",
+        subcommands: [RewardServeCommand.self, RewardDiagnoseCommand.self])
 }
 
 struct RewardServeCommand: AsyncParsableCommand {

@@ -16,6 +16,7 @@ struct SRCodeCommand: AsyncParsableCommand {
             ServeCommand.self,
             RewardCommand.self,
             TrainCommand.self,
+            RewardCommand.self,
             EvalCommand.self,
         ]
     )

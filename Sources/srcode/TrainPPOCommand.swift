@@ -18,6 +18,7 @@ struct TrainPPOCommand: AsyncParsableCommand {
 
     func run() async throws {
         let recipe = try Recipe.load(path: config)
+        try recipe.validateForRL(file: config)  // before minutes of model loading
         Engine.configure(threads: threads)  // rollouts and updates both run on the F32 policy
         if let threads { QuantizedMatrix.threads = max(1, threads) }
         let path = try await resolveModel(recipe.model)

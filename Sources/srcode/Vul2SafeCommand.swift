@@ -24,6 +24,8 @@ struct Vul2SafeCommand: AsyncParsableCommand {
         @Flag(help: "No teacher: official fix as repair (if it passes the gates), offline prompts.") var offline = false
         @Option(help: "Maximum reflection rounds (K).") var rounds: Int = 2
         @Option(help: "Implicit prompts per accepted pair.") var promptsPerPair: Int = 4
+        @Option(help: "Prompt style: project (rebuild the project function) or short-task (short self-contained tasks with the same pattern).")
+        var promptStyle: String = "project"
         @Option(help: "Pairs and teacher requests in flight.") var concurrency: Int = 2
         @Option(help: "Teacher request starts per second (0 = unlimited).") var rate: Double = 0
         @Option(help: "Teacher sampling seed.") var seed: Int = 0
@@ -49,6 +51,10 @@ struct Vul2SafeCommand: AsyncParsableCommand {
             options.limit = limit
             options.languages = try languages.map(Self.parseLanguages)
             options.offline = offline
+            guard let style = PromptStyle(rawValue: promptStyle) else {
+                throw ValidationError("--prompt-style must be one of \(PromptStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.promptStyle = style
             options.policy = AcceptancePolicy(minConfidence: minConfidence, strict: strict)
             options.sampling = Sampling(temperature: temperature, maxTokens: maxTokens, seed: seed)
             options.splitFile = splitFile

@@ -59,6 +59,8 @@ enum TinyRL {
         r.ppo.miniBatchSize = 2
         r.ppo.learningRate = 1e-2
         r.reward.checkCompile = false
+        r.reward.functional = FunctionalConfig()
+        r.reward.outcomeBroken = -2
         return r
     }
 
@@ -94,7 +96,8 @@ enum TinyRL {
         #expect(before != after)
         let m = metrics(dir)
         #expect(m.map { $0["step"] } == [1, 2])
-        for key in ["reward_mean", "kl", "clip_fraction", "value_loss", "entropy", "vulnerability_rate", "compile_rate"] {
+        for key in ["reward_mean", "kl", "clip_fraction", "value_loss", "entropy", "vulnerability_rate", "compile_rate",
+                    "truncated_rate", "stub_rate"] {
             #expect(m[0][key] != nil, "missing \(key)")
         }
         // Four rollouts per step (2 prompts × 2 samples), each logged with its text.

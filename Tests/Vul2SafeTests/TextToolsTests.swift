@@ -111,7 +111,7 @@ import Testing
 
     @Test func promptTemplatesRenderStrictly() throws {
         let lib = try PromptLibrary()
-        #expect(Set(lib.templates.keys) == Set(PromptLibrary.required))
+        #expect(Set(lib.templates.keys) == Set(PromptLibrary.required + PromptLibrary.optional))
         #expect(try PromptLibrary.fill("a {{x}} b {{ y }}", ["x": "1", "y": "2"], name: "t") == "a 1 b 2")
         #expect(throws: (any Error).self) { try PromptLibrary.fill("{{missing}}", [:], name: "t") }
     }
