@@ -40,7 +40,7 @@ let package = Package(
         // Built-in analyzer rules and C-API facts ship as JSON resources; fixtures are C files, so they are copied.
         // External-tool data (prelude headers, tool→CWE map, the local semgrep pack) is copied as a folder.
         .target(
-            name: "SecurityOracle", dependencies: ["SRCodeData"],
+            name: "SecurityOracle", dependencies: ["SRCodeData", "Sandbox"],
             resources: [.process("Resources/rules.json"), .process("Resources/api-facts.json"), .copy("Resources/external")]
         ),
         .testTarget(

@@ -69,16 +69,10 @@ public enum ImplicitPrompts {
     /// Prompts built with no teacher from the secure code's signature and leading comment and the
     /// pair's metadata (project, file). Deterministic.
     public static func offline(pair: VulnerabilityPair, code: String, filter: LeakageFilter) -> [ImplicitPrompt] {
-        let sig = signature(of: code)
-        let name = pair.functionName ?? functionName(in: sig) ?? "the function"
-        let words = humanize(name)
-        let (ret, params) = parts(of: sig, name: name)
-        var comment = leadingComment(of: code)
-        if let c = comment, !filter.leaks(in: c, cwes: pair.cwes).isEmpty { comment = nil }
+        let f = FunctionFacts(pair: pair, code: code, filter: filter)
+        let (sig, name, words, ret, paramText, comment, purpose) = (f.signature, f.name, f.words, f.returns, f.paramText, f.comment, f.purpose)
         let place = [pair.fileName.map { "`\($0)`" }, pair.project.map { "the \($0) project" }].compactMap { $0 }.joined(separator: " of ")
         let whereText = place.isEmpty ? "" : " in \(place)"
-        let paramText = params.isEmpty ? "no parameters" : params.joined(separator: ", ")
-        let purpose = comment ?? "\(words)"
         let lang = pair.language == .cpp ? "C++" : (pair.language == .c ? "C" : pair.language.rawValue)
         return [
             ImplicitPrompt(style: "docstring", text: "Implement the \(lang) function `\(sig)`\(whereText). Purpose: \(purpose). It takes \(paramText) and returns \(ret).", origin: "offline"),
@@ -154,15 +148,9 @@ extension ImplicitPrompts {
     /// function, asked for as a self-contained unit with its types stated and no project context.
     /// Deterministic. Weaker than the teacher's (same pattern, same setting), but never empty.
     public static func offlineShortTasks(pair: VulnerabilityPair, code: String, filter: LeakageFilter) -> [ImplicitPrompt] {
-        let sig = signature(of: code)
-        let name = pair.functionName ?? functionName(in: sig) ?? "the function"
-        let words = humanize(name)
-        let (ret, params) = parts(of: sig, name: name)
-        var comment = leadingComment(of: code)
-        if let c = comment, !filter.leaks(in: c, cwes: pair.cwes).isEmpty { comment = nil }
-        let purpose = comment ?? words
+        let f = FunctionFacts(pair: pair, code: code, filter: filter)
+        let (name, ret, paramText, purpose) = (f.name, f.returns, f.paramText, f.purpose)
         let lang = pair.language == .cpp ? "C++" : "C"
-        let paramText = params.isEmpty ? "no parameters" : params.joined(separator: ", ")
         return [
             ImplicitPrompt(style: "short-function", text: "Write a self-contained \(lang) function `\(name)` (\(purpose)). It takes \(paramText) "
                 + "and returns \(ret). Define any struct or helper it needs yourself, use only the standard library, "
@@ -171,5 +159,29 @@ extension ImplicitPrompts {
                 + "built around a function `\(name)` that does this: \(purpose). The function takes \(paramText) and returns \(ret); "
                 + "`main` should call it on a sample input and print the result.", origin: "offline"),
         ]
+    }
+}
+
+/// What both offline prompt styles say about the secure function: its signature, name, return type,
+/// parameters and leading comment (dropped when it would leak the flaw).
+struct FunctionFacts {
+    var signature: String
+    var name: String
+    var words: String
+    var returns: String
+    var paramText: String
+    var comment: String?
+    /// The comment, else the name in words.
+    var purpose: String { comment ?? words }
+
+    init(pair: VulnerabilityPair, code: String, filter: LeakageFilter) {
+        signature = ImplicitPrompts.signature(of: code)
+        name = pair.functionName ?? ImplicitPrompts.functionName(in: signature) ?? "the function"
+        words = ImplicitPrompts.humanize(name)
+        let (ret, params) = ImplicitPrompts.parts(of: signature, name: name)
+        returns = ret
+        paramText = params.isEmpty ? "no parameters" : params.joined(separator: ", ")
+        comment = ImplicitPrompts.leadingComment(of: code)
+        if let c = comment, !filter.leaks(in: c, cwes: pair.cwes).isEmpty { comment = nil }
     }
 }

@@ -10,9 +10,12 @@ import Tensor
 
 /// A byte-level tokenizer (256 byte tokens + the ChatML markers) and a tiny model over it.
 enum TinyRL {
-    static func tokenizer() throws -> Tokenizer {
+    /// A byte-level BPE tokenizer with no merges and two chat specials (256, 257); `vocab` replaces the
+    /// default one-token-per-byte table (ids 0..<256).
+    static func tokenizer(vocab custom: [String: Int]? = nil) throws -> Tokenizer {
         var vocab: [String: Int] = [:]
         for b in 0..<256 { vocab[ByteLevel.encode([UInt8(b)])] = b }
+        if let custom { vocab = custom }
         let json: [String: Any] = [
             "model": ["type": "BPE", "vocab": vocab, "merges": [String]()],
             "added_tokens": [["id": 256, "content": "<|im_start|>", "special": true],

@@ -41,13 +41,7 @@ func stopOffset(_ text: String, pieces n: Int) -> Int? {
             let name = String(letters[i % 26]) + String(letters[i / 26])
             vocab[ByteLevel.encode(Array((name + "\n```\n").utf8))] = i
         }
-        let json: [String: Any] = [
-            "model": ["type": "BPE", "vocab": vocab, "merges": [String]()],
-            "added_tokens": [["id": 256, "content": "<|im_start|>", "special": true],
-                             ["id": 257, "content": "<|im_end|>", "special": true]],
-            "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": false],
-        ]
-        return try Tokenizer(tokenizerJSONData: JSONSerialization.data(withJSONObject: json))
+        return try TinyRL.tokenizer(vocab: vocab)
     }
 
     @Test func generationStopsAtTheRuleAndReportsLengthOtherwise() throws {
