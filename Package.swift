@@ -118,12 +118,12 @@ let package = Package(
 
         // MARK: - Evaluation: `srcode eval secure`: sample held-out PrimeVul+ prompts, scan, compile-check, report.
         .target(
-            name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts", "Tensor"],
-            resources: [.process("Resources/benchmarks.json"), .copy("Resources/icd_judge.py")],
+            name: "Evaluation", dependencies: ["LM", "ModelIO", "SecurityOracle", "Rewards", "SRCodeData", "Charts", "Tensor", "ExecutionBenchmarks"],
+            resources: [.process("Resources/benchmarks.json"), .process("Resources/exec_prompts.json"), .copy("Resources/icd_judge.py")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "Charts", "SecurityOracle", "ModelIO"],
+            name: "EvaluationTests", dependencies: ["Evaluation", "Charts", "SecurityOracle", "ModelIO", "ExecutionBenchmarks", "Sandbox"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 

@@ -28,6 +28,11 @@ public protocol SampleGenerator: AnyObject {
 public final class LMSampleGenerator: SampleGenerator {
     public let generator: Generator
     public var params: SamplingParams
+    /// A structural stop (execution benchmarks stop at the end of the first code block).
+    public var stopRule: StopRule?
+    /// The start of every answer, written into the prompt after the assistant header (EvalPlus opens
+    /// the code fence for the model); it is also the start of each returned text.
+    public var answerPrefix = ""
 
     public init(generator: Generator, params: SamplingParams) {
         self.generator = generator
@@ -35,11 +40,11 @@ public final class LMSampleGenerator: SampleGenerator {
     }
 
     public func generate(prompts: [String], firstStream: Int) throws -> [GeneratedText] {
-        let ids = prompts.map { generator.encode(generator.chat.render([(role: "user", content: $0)])) }
+        let ids = prompts.map { generator.encode(generator.chat.render([(role: "user", content: $0)]) + answerPrefix) }
         var p = params
         p.seed = params.seed &+ UInt64(firstStream)  // Generator gives sequence i the stream seed + i.
-        return try generator.generate(prompts: ids, params: p).map {
-            GeneratedText(text: $0.text, tokens: $0.tokens.count, finishReason: $0.finishReason.rawValue)
+        return try generator.generate(prompts: ids, params: p, stopRule: stopRule, answerPrefix: answerPrefix).map {
+            GeneratedText(text: answerPrefix + $0.text, tokens: $0.tokens.count, finishReason: $0.finishReason.rawValue)
         }
     }
 }
@@ -55,6 +60,8 @@ public final class PolicySampleGenerator: SampleGenerator {
     public let generator: Generator
     public var params: SamplingParams
     public var batchSize: Int
+    public var stopRule: StopRule?
+    public var answerPrefix = ""
 
     /// `generator` supplies the tokenizer, chat format and stop tokens of the same model file.
     public init(model: LlamaModel, generator: Generator, params: SamplingParams, batchSize: Int) {
@@ -65,12 +72,12 @@ public final class PolicySampleGenerator: SampleGenerator {
     }
 
     public func generate(prompts: [String], firstStream: Int) throws -> [GeneratedText] {
-        let ids = prompts.map { generator.encode(generator.chat.render([(role: "user", content: $0)])) }
+        let ids = prompts.map { generator.encode(generator.chat.render([(role: "user", content: $0)]) + answerPrefix) }
         var p = params
         p.seed = params.seed &+ UInt64(firstStream)
         return try model.generate(prompts: ids, params: p, stopTokens: generator.stopTokens, tokenizer: generator.tokenizer,
-                                  batchSize: batchSize).map {
-            GeneratedText(text: $0.text, tokens: $0.tokens.count, finishReason: $0.finishReason.rawValue)
+                                  batchSize: batchSize, stopRule: stopRule, answerPrefix: answerPrefix).map {
+            GeneratedText(text: answerPrefix + $0.text, tokens: $0.tokens.count, finishReason: $0.finishReason.rawValue)
         }
     }
 }

@@ -90,9 +90,12 @@ public final class Generator: @unchecked Sendable {
     ///     holding back text that could still turn into a stop string.
     ///   - shouldStop: polled before each prompt's prefill and each decode step; when it returns
     ///     true generation ends by throwing `CancellationError` (a server's client went away).
+    ///   - stopRule: a structural stop (the end of the first code block), checked on each token's text.
+    ///   - answerPrefix: answer text the prompts already end with (an opened fence), read by the rule first.
     /// - Returns: results in prompt order.
     public func generate(prompts: [[Int32]], params: SamplingParams,
-                         onText: ((Int, String) -> Void)? = nil, shouldStop: (() -> Bool)? = nil) throws -> [GenerationResult] {
+                         onText: ((Int, String) -> Void)? = nil, shouldStop: (() -> Bool)? = nil,
+                         stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
         try params.validate()
         var results: [GenerationResult] = []
         var start = 0
@@ -100,14 +103,16 @@ public final class Generator: @unchecked Sendable {
             let group = Array(prompts[start..<min(prompts.count, start + InferenceModel.maxRows)])
             let off = start
             results += try generateGroup(group, params: params, streamOffset: off,
-                                         onText: onText.map { f in { f($0 + off, $1) } }, shouldStop: shouldStop)
+                                         onText: onText.map { f in { f($0 + off, $1) } }, shouldStop: shouldStop, stopRule: stopRule,
+                                         answerPrefix: answerPrefix)
             start += group.count
         }
         return results
     }
 
     func generateGroup(_ prompts: [[Int32]], params: SamplingParams, streamOffset: Int,
-                       onText: ((Int, String) -> Void)?, shouldStop: (() -> Bool)? = nil) throws -> [GenerationResult] {
+                       onText: ((Int, String) -> Void)?, shouldStop: (() -> Bool)? = nil,
+                       stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
         let N = prompts.count, V = model.vocabSize
         let limit = model.config.maxPositionEmbeddings
         for (i, p) in prompts.enumerated() {
@@ -116,7 +121,8 @@ public final class Generator: @unchecked Sendable {
         }
         let capacity = min(limit, prompts.map(\.count).max()! + params.maxTokens + 1)
         let cache = model.makeCache(sequences: N, capacity: capacity)
-        var seqs = (0..<N).map { SequenceState(prompt: prompts[$0], params: params, stream: streamOffset + $0, tokenizer: tokenizer) }
+        var seqs = (0..<N).map { SequenceState(prompt: prompts[$0], params: params, stream: streamOffset + $0, tokenizer: tokenizer,
+                                             rule: stopRule?.makeState(after: answerPrefix)) }
         var logits = [Float](repeating: 0, count: N * V)
         for i in 0..<N {
             if shouldStop?() == true { throw CancellationError() }
@@ -162,8 +168,11 @@ struct SequenceState {
     var emitted = 0
     var pendingText = ""
     var finish: FinishReason?
+    /// The structural stop rule's scanner, fed each decoded piece of text.
+    var rule: StopRuleState?
 
-    init(prompt: [Int32], params: SamplingParams, stream: Int, tokenizer: Tokenizer) {
+    init(prompt: [Int32], params: SamplingParams, stream: Int, tokenizer: Tokenizer, rule: StopRuleState? = nil) {
+        self.rule = rule
         sampler = Sampler(params: params, stream: stream)
         decoder = StreamingDecoder(tokenizer: tokenizer, skipSpecial: true)
         seen = params.repetitionPenalty != 1 ? Set(prompt) : []
@@ -179,8 +188,13 @@ struct SequenceState {
             text += decoder.finish()
             finish = .stop
         } else {
-            text += decoder.push(Int(t))
-            if tokens.count >= params.maxTokens || capacityLeft <= 0 {
+            let piece = decoder.push(Int(t))
+            text += piece
+            if var r = rule {
+                if r.feed(Array(piece.utf8)) { finish = .stop }
+                rule = r
+            }
+            if finish == nil, tokens.count >= params.maxTokens || capacityLeft <= 0 {
                 text += decoder.finish()
                 finish = .length
             }

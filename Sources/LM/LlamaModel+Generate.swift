@@ -17,23 +17,24 @@ extension LlamaModel {
     /// Prompts are left-padded to the longest one; padded keys are masked out of attention and each
     /// row's RoPE positions start at 0 at its first real token, so a row computes exactly what it
     /// would alone. Sequence i draws from stream `params.seed + i`. Stop strings are not supported
-    /// (stop tokens are, and a structural `stopRule`, which needs the `tokenizer` to see the bytes).
+    /// (stop tokens are, and a structural `stopRule`, which needs the `tokenizer` to see the bytes;
+    /// `answerPrefix` is answer text the prompts end with, which the rule reads first).
     public func generate(prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer? = nil,
-                         batchSize: Int = 16, stopRule: StopRule? = nil) throws -> [GenerationResult] {
+                         batchSize: Int = 16, stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
         try params.validate()
         var out: [GenerationResult] = []
         var start = 0
         while start < prompts.count {
             let chunk = Array(prompts[start..<min(prompts.count, start + max(batchSize, 1))])
             out += try generateChunk(chunk, params: params, stopTokens: stopTokens, tokenizer: tokenizer, streamOffset: start,
-                                     stopRule: stopRule)
+                                     stopRule: stopRule, answerPrefix: answerPrefix)
             start += chunk.count
         }
         return out
     }
 
     func generateChunk(_ prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer?,
-                       streamOffset: Int, stopRule: StopRule? = nil) throws -> [GenerationResult] {
+                       streamOffset: Int, stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
         let B = prompts.count, V = config.vocabSize, C = config.hiddenSize
         guard let L0 = prompts.map(\.count).max(), prompts.allSatisfy({ !$0.isEmpty }) else {
             throw LMError.invalidConfig(field: "prompts", reason: "empty prompt")
@@ -52,7 +53,7 @@ extension LlamaModel {
         var seen = prompts.map { params.repetitionPenalty != 1 ? Set($0) : [] }
         var results = prompts.map { GenerationResult(tokens: [], logprobs: [], text: "", finishReason: .length, promptTokens: $0.count) }
         var done = [Bool](repeating: params.maxTokens == 0, count: B)
-        var ruleStates = (0..<B).map { _ in tokenizer == nil ? nil : stopRule?.makeState() }
+        var ruleStates = (0..<B).map { _ in tokenizer == nil ? nil : stopRule?.makeState(after: answerPrefix) }
 
         /// Logits (B, V) of the given hidden rows (one per sequence).
         func logits(_ h: Tensor, rows: [Int]) throws -> [Float] {

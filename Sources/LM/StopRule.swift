@@ -16,8 +16,13 @@ public enum StopRule: String, Codable, Sendable, Equatable {
     /// (explanations, usage examples, a second block) carries no reward and costs decode time.
     case endOfFirstCodeBlock = "end_of_first_code_block"
 
-    /// The incremental state of one sequence.
-    public func makeState() -> StopRuleState { StopRuleState(rule: self) }
+    /// The incremental state of one sequence; `prefix` is answer text the prompt already holds (an
+    /// opened fence the prompt ends with), so its fences count.
+    public func makeState(after prefix: String = "") -> StopRuleState {
+        var s = StopRuleState(rule: self)
+        _ = s.feed(Array(prefix.utf8))
+        return s
+    }
 }
 
 /// Per-sequence scanner for a ``StopRule``: feed each token's bytes, in order.

@@ -9,8 +9,8 @@ import SRCodeData
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate models: field benchmarks (run), held-out PrimeVul+ prompts (secure), sandboxed execution benchmarks (exec), and side-by-side tables (compare).",
-        subcommands: [EvalRunCommand.self, EvalSecureCommand.self, EvalCompareCommand.self, EvalExecCommand.self]
+        abstract: "Evaluate models: field benchmarks (run), held-out PrimeVul+ prompts (secure), execution benchmarks (complete: generate and run; exec: run given completions), and side-by-side tables (compare).",
+        subcommands: [EvalRunCommand.self, EvalSecureCommand.self, EvalCompareCommand.self, EvalExecCommand.self, EvalCompleteCommand.self]
     )
 }
 
@@ -110,14 +110,21 @@ struct EvalSamplingOptions: ParsableArguments {
 
     /// The sampler for one arm: the F32 model with the adapter (LoRA tensors or full weights) folded in
     /// (default), or the quantized decoder with the adapter merged into its projections.
-    func sampleGenerator(path: String, adapter: String?, params: SamplingParams, defaultEngine: Engine = .f32) throws -> SampleGenerator {
+    func sampleGenerator(path: String, adapter: String?, params: SamplingParams, defaultEngine: Engine = .f32,
+                         stopRule: StopRule? = nil, answerPrefix: String = "") throws -> SampleGenerator {
         switch engine ?? defaultEngine {
         case .quantized:
-            return LMSampleGenerator(generator: try Generator.load(path: path, adapter: adapter), params: params)
+            let g = LMSampleGenerator(generator: try Generator.load(path: path, adapter: adapter), params: params)
+            g.stopRule = stopRule
+            g.answerPrefix = answerPrefix
+            return g
         case .f32:
             let model = try LlamaModel.load(path: path)
             if let adapter { try model.fold(checkpoint: adapter) }
-            return PolicySampleGenerator(model: model, generator: try Generator.load(path: path), params: params, batchSize: batch)
+            let g = PolicySampleGenerator(model: model, generator: try Generator.load(path: path), params: params, batchSize: batch)
+            g.stopRule = stopRule
+            g.answerPrefix = answerPrefix
+            return g
         }
     }
 }

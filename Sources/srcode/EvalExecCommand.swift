@@ -30,34 +30,49 @@ struct EvalExecCommand: AsyncParsableCommand {
     @Flag(help: "Fail on the first bad input line instead of skipping it.") var strict = false
 
     func run() async throws {
-        let ks = try k.split(separator: ",").map { s -> Int in
+        let ks = try ExecScoringOptions.parseKs(k)
+        guard timeout > 0, workers >= 1 else { throw ValidationError("--timeout must be > 0 and --workers ≥ 1") }
+        let set = try ExecTaskSet.load(benchmark, path: problems, strict: strict)
+        for s in set.skipped.prefix(20) { printError("skipped \(s)") }
+        printError("\(benchmark.rawValue): \(set.tasks.count) problems from \(problems)")
+        let report = try await ExecScoringOptions.score(set, samples: samples, results: out ?? samples + "_results.jsonl", ks: ks,
+                                                        workers: workers, timeout: timeout, python: python,
+                                                        unsafeNoSandbox: unsafeNoSandbox, strict: strict)
+        print(report.summary)
+    }
+}
+
+/// The scoring half of `eval exec`, shared with `eval complete`.
+enum ExecScoringOptions {
+    static func parseKs(_ k: String) throws -> [Int] {
+        try k.split(separator: ",").map { s -> Int in
             guard let v = Int(s.trimmingCharacters(in: .whitespaces)), v >= 1 else { throw ValidationError("--k: \(s) is not a k ≥ 1") }
             return v
         }
-        guard timeout > 0, workers >= 1 else { throw ValidationError("--timeout must be > 0 and --workers ≥ 1") }
+    }
+
+    /// Runs every sample of `samples` in the sandbox; writes the per-sample results and `<results>.report.json`.
+    static func score(_ set: ExecTaskSet, samples: String, results resultsPath: String, ks: [Int], workers: Int, timeout: Double,
+                      python: String?, unsafeNoSandbox: Bool, strict: Bool) async throws -> ExecReport {
         let sandbox: Sandbox
         do { sandbox = try Sandbox(isolation: unsafeNoSandbox ? .none : .bubblewrap) } catch {
             throw ValidationError("\(error)")
         }
         if unsafeNoSandbox { printError("warning: --unsafe-no-sandbox: generated code runs on this machine with only rlimits and a timeout") }
-        let set = try ExecTaskSet.load(benchmark, path: problems, strict: strict)
-        for s in set.skipped.prefix(20) { printError("skipped \(s)") }
-        printError("\(benchmark.rawValue): \(set.tasks.count) problems from \(problems)")
-        let scorer = ExecScorer(sandbox: sandbox, python: python ?? defaultPython(), timeout: timeout)
-        let resultsPath = out ?? samples + "_results.jsonl"
+        let scorer = ExecScorer(sandbox: sandbox, python: python ?? defaultPython(unsafeNoSandbox: unsafeNoSandbox), timeout: timeout)
         let eval = ExecEvaluation(problems: set, scorer: scorer, ks: ks, workers: workers)
-        var bar = ProgressBar(total: try countLines(samples), unit: "samples", label: benchmark.rawValue)
+        var bar = ProgressBar(total: try countLines(samples), unit: "samples", label: set.benchmark.rawValue)
         let report = try await eval.run(samples: samples, results: resultsPath, strict: strict) { n in bar.update(n) }
         for s in report.skippedLines.dropFirst(set.skipped.count).prefix(20) { printError("skipped \(s)") }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try enc.encode(report).write(to: URL(fileURLWithPath: resultsPath + ".report.json"))
-        print(report.summary)
         print("results: \(resultsPath)  report: \(resultsPath).report.json")
+        return report
     }
 
     /// Non-blank lines of `path`: the progress bar's total (bad lines included; the bar ends when reading does).
-    func countLines(_ path: String) throws -> Int {
+    static func countLines(_ path: String) throws -> Int {
         let reader = try LineReader(path: path)
         var n = 0
         while let line = try reader.next() { if line.tooLong || !line.bytes.isEmpty { n += 1 } }
@@ -66,7 +81,7 @@ struct EvalExecCommand: AsyncParsableCommand {
 
     /// The interpreter the sandbox should run. The sandbox sees only /usr, so `$SRCODE_PYTHON` (often a
     /// venv link) is used when it resolves to a file there; outside the sandbox it is used as is.
-    func defaultPython() -> String {
+    static func defaultPython(unsafeNoSandbox: Bool) -> String {
         guard let env = ProcessInfo.processInfo.environment["SRCODE_PYTHON"], !env.isEmpty else { return "python3" }
         if unsafeNoSandbox { return env }
         let real = URL(fileURLWithPath: env).resolvingSymlinksInPath().path

@@ -1,7 +1,7 @@
 // InferenceModel vs the training LlamaModel on tiny random configs, and the Generator/Sampler contracts (no downloads).
 import Foundation
 @testable import LM
-import ModelIO
+@testable import ModelIO
 import Tensor
 import Testing
 
@@ -209,6 +209,33 @@ enum TinyGen {
             #expect(r.finishReason == .stop)
             #expect(!r.text.contains(stopAt) && text.hasPrefix(r.text))
             #expect(streamed == r.text)
+        }
+    }
+
+    /// The quantized decoder honours the structural stop rule as the F32 path does: with every token
+    /// spelling `<letters>\n```\n`, the second token closes the first code block.
+    @Test func stopRuleEndsAtTheFirstCodeBlock() throws {
+        var vocab: [String: Int] = [:]
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for i in 0..<48 { vocab[ByteLevel.encode(Array((String(letters[i % 26]) + String(letters[i / 26]) + "\n```\n").utf8))] = i }
+        let json: [String: Any] = [
+            "model": ["type": "BPE", "vocab": vocab, "merges": [String]()],
+            "added_tokens": [["id": 48, "content": "<|im_end|>", "special": true], ["id": 49, "content": "<|endoftext|>", "special": true]],
+            "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": false],
+        ]
+        let (_, inf) = try TinyGen.pair(qwen: true)
+        let gen = Generator(model: inf, tokenizer: try Tokenizer(tokenizerJSONData: JSONSerialization.data(withJSONObject: json)))
+        gen.stopTokens = []
+        let params = SamplingParams(temperature: 1, maxTokens: 10, seed: 5)
+        let prompts: [[Int32]] = [[1, 2], [3]]
+        let ruled = try gen.generate(prompts: prompts, params: params, stopRule: .endOfFirstCodeBlock)
+        let plain = try gen.generate(prompts: prompts, params: params)
+        for (r, p) in zip(ruled, plain) {
+            guard r.tokens.allSatisfy({ $0 < 48 }), p.tokens.allSatisfy({ $0 < 48 }) else { continue }
+            #expect(r.tokens.count == 2 && r.finishReason == .stop, "\(r.tokens)")
+            #expect(p.tokens.count == 10 && p.finishReason == .length)
+            #expect(Array(p.tokens.prefix(2)) == r.tokens)  // the rule cuts, it does not change the draws
+            #expect(r.text.hasSuffix("```\n") && p.text.hasPrefix(r.text))
         }
     }
 

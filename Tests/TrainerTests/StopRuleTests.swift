@@ -33,6 +33,16 @@ func stopOffset(_ text: String, pieces n: Int) -> Int? {
         #expect(stopOffset("int f(void) { return 1; }\n", pieces: 1) == nil)                  // no fence at all
     }
 
+    /// An answer prefix that opens the block (EvalPlus's prompt) makes the first fence the model writes the closing one.
+    @Test func aPrefixThatOpensTheBlockCounts() {
+        var s = StopRule.endOfFirstCodeBlock.makeState(after: "Below is a script:\n```python\n")
+        let body = s.feed(Array("def f():\n    return 1\n".utf8)), fence = s.feed(Array("```".utf8))
+        #expect(!body && fence)
+        var plain = StopRule.endOfFirstCodeBlock.makeState(after: "Here you go.\n")
+        let opened = plain.feed(Array("```python\n".utf8))
+        #expect(!opened)
+    }
+
     /// A tokenizer whose every ordinary token spells `<letters>\n```\n`: any two sampled tokens close a block.
     static func fenceTokenizer() throws -> Tokenizer {
         var vocab: [String: Int] = [:]

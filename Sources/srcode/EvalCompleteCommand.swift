@@ -1,0 +1,65 @@
+// `srcode eval complete`: a model writes completions for an execution benchmark, then they run in the sandbox (pass@k).
+import ArgumentParser
+import Evaluation
+import ExecutionBenchmarks
+import Foundation
+import LM
+import ModelIO
+
+struct EvalCompleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "complete",
+        abstract: "Generate completions for HumanEval, HumanEval-Pro or CWEval with a model and score them in the sandbox (pass@k).",
+        discussion: """
+        Each problem is asked in the benchmark's instruction (Sources/Evaluation/Resources/exec_prompts.json: \
+        EvalPlus's wording for HumanEval); generation stops at the end of the answer's first code block, \
+        and that block is the completion. Defaults: greedy (temperature 0), 1 sample, so pass@1 is the \
+        figure model cards print. Each --model arm writes <out>/<label>/: samples.jsonl (raw answers, \
+        resumable), completions.jsonl (human-eval's format, also scorable with `srcode eval exec`), \
+        completions.jsonl_results.jsonl and its .report.json. Resumable: rerun the same command.
+        """)
+
+    @Option(help: "humaneval, humaneval-pro or cweval.") var benchmark: ExecBenchmark
+    @Option(help: "Problems file: HumanEval JSONL (.gz too), Pro-style JSONL or CWEval-style JSONL.") var problems: String
+    @Option(name: .customLong("limit"), help: "Use only the first N problems of the file.") var limit: Int?
+    @Option(help: "k values, comma-separated (those above --samples are left out).") var k: String = "1,10,100"
+    @Option(help: "Sandboxes run at once.") var workers: Int = 2
+    @Option(help: "Wall-clock seconds per program (CWEval: per test; compiling gets 60 s).") var timeout: Double = 10
+    @Option(help: "Python interpreter inside the sandbox (default: $SRCODE_PYTHON if it resolves under /usr, else python3).")
+    var python: String?
+    @Flag(name: .customLong("unsafe-no-sandbox"), help: "Run generated code WITHOUT the sandbox (rlimits only). Only for code you trust.")
+    var unsafeNoSandbox = false
+    @OptionGroup var sampling: EvalSamplingOptions
+
+    func run() async throws {
+        let specs = try sampling.specs()
+        let n = sampling.samples ?? 1
+        let ks = try ExecScoringOptions.parseKs(k).filter { $0 <= n }
+        guard timeout > 0, workers >= 1 else { throw ValidationError("--timeout must be > 0 and --workers ≥ 1") }
+        var set = try ExecTaskSet.load(benchmark, path: problems, strict: sampling.strict)
+        if let limit { set.tasks = Array(set.tasks.prefix(limit)) }
+        for s in set.skipped.prefix(20) { printError("skipped \(s)") }
+        printError("\(benchmark.rawValue): \(set.tasks.count) problems from \(problems)")
+        var settings = sampling.settings(data: problems, split: nil, promptsPerRecord: nil, defaultTemperature: 0, defaultSamples: 1)
+        settings.compileCheck = false  // the sandboxed run is the check
+        settings.languages = nil
+        let languages = Set(set.tasks.map(\.language))
+        guard languages.count <= 1 else { throw ValidationError("\(problems) mixes languages \(languages.sorted()); run one language at a time") }
+        let prefix = ExecGeneration.answerPrefix(benchmark, language: languages.first ?? "python")
+        let flat = specs.count == 1 && !(sampling.models.first?.contains("=") ?? false)
+        QuantizedMatrix.threads = max(1, sampling.threads)
+        for spec in specs {
+            let path = try await resolveModel(spec.spec)
+            let gen = try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings),
+                                                   defaultEngine: .quantized, stopRule: .endOfFirstCodeBlock, answerPrefix: prefix)
+            let outDir = flat ? sampling.out : sampling.out + "/" + spec.label
+            let generation = ExecGeneration(problems: set, settings: settings, label: spec.label, model: spec.spec,
+                                            adapter: spec.adapter, outDir: outDir)
+            let (completions, truncated) = try await generation.run(generator: gen)
+            let report = try await ExecScoringOptions.score(set, samples: completions, results: completions + "_results.jsonl", ks: ks,
+                                                            workers: workers, timeout: timeout, python: python,
+                                                            unsafeNoSandbox: unsafeNoSandbox, strict: sampling.strict)
+            print("\(spec.label): " + report.summary + String(format: "  (answers cut at --max-tokens: %.1f%%)", truncated * 100))
+        }
+    }
+}
