@@ -19,6 +19,8 @@ public final class BenchmarkEval {
     /// Shown in every report (why a judge is missing, what was cut).
     public var notes: [String]
     public var showProgress = true
+    /// Re-scan stored answers with today's built-in oracle (``SecureEval/rescore``).
+    public var rescore = false
 
     public init(format: BenchmarkFormat, dataset: EvalDataset, settings: EvalReport.Settings, icd: ICDJudge?, notes: [String] = []) {
         self.format = format
@@ -36,6 +38,7 @@ public final class BenchmarkEval {
         let eval = SecureEval(dataset: dataset, generator: generator, settings: settings, label: label, model: model,
                               adapter: adapter, outDir: outDir)
         eval.showProgress = showProgress
+        eval.rescore = rescore
         _ = try await eval.run()
         let keys = Set(eval.units.map { SampleStore.key($0.record.id, $0.promptIndex) })
         let samples = try SampleStore(path: outDir + "/samples.jsonl", samplesPerPrompt: settings.samplesPerPrompt)

@@ -68,6 +68,19 @@ public final class SampleStore {
         return e
     }
 
+    /// Changes every stored sample with `change` and replaces the file atomically (a kill leaves the old
+    /// file or the new one, never a mix). Used to re-judge stored answers after the oracle changed.
+    public func rewrite(_ change: (inout EvalSample) -> Void) throws {
+        for i in samples.indices { change(&samples[i]) }
+        let encoder = Self.encoder
+        var out = Data()
+        for s in samples { out += try encoder.encode(s); out.append(UInt8(ascii: "\n")) }
+        try handle?.close()
+        try out.write(to: URL(fileURLWithPath: path), options: .atomic)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle?.seekToEnd()
+    }
+
     /// Appends one prompt's samples in a single write and makes them durable before returning.
     public func append(prompt group: [EvalSample]) throws {
         guard let first = group.first else { return }

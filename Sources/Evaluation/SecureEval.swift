@@ -31,6 +31,9 @@ public final class SecureEval {
     public let adapter: String?
     public let outDir: String
     public var showProgress = true
+    /// Re-scan the answers already in `samples.jsonl` with today's built-in oracle before the report (after
+    /// a rule change, to compare judges without generating again). Compile verdicts are kept.
+    public var rescore = false
     let analyzer = BuiltinAnalyzer()
 
     public init(dataset: EvalDataset, generator: SampleGenerator, settings: EvalReport.Settings, label: String,
@@ -66,6 +69,13 @@ public final class SecureEval {
         guard !all.isEmpty else { throw EvalError.noPrompts("\(settings.data) has no record with prompts in split \(settings.split ?? "any")") }
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let store = try SampleStore(path: outDir + "/samples.jsonl", samplesPerPrompt: k)
+        if rescore {
+            let languages = Dictionary(dataset.records.map { ($0.id, $0.language ?? .c) }, uniquingKeysWith: { a, _ in a })
+            try store.rewrite { s in
+                guard s.hasCode, Self.oracleLanguages.contains(languages[s.recordID] ?? .c) else { return }
+                s.findings = analyzer.findings(in: s.code).map(SampleFinding.init)
+            }
+        }
         let todo = all.filter { !store.done.contains(SampleStore.key($0.record.id, $0.promptIndex)) }
         var progress = ProgressBar(total: all.count, done: all.count - todo.count, unit: "prompts", label: label, enabled: showProgress)
         let perBatch = max(1, settings.batchSize / k)

@@ -23,6 +23,8 @@ struct EvalRunCommand: AsyncParsableCommand {
     @Option(help: "The benchmark file (JSON array or JSONL).") var data: String
     @Option(help: "Judges, comma-separated: builtin, icd. Default: both when codeshield is installed.") var judge: String?
     @Option(name: .customLong("limit"), help: "Use only N rows that match --languages (the first N in a fixed order spread over the file).") var limit: Int?
+    @Flag(help: "Re-scan the answers already generated with today's built-in oracle (after a rule change); the ICD verdicts are kept.")
+    var rescore = false
     @OptionGroup var sampling: EvalSamplingOptions
 
     func run() async throws {
@@ -39,6 +41,7 @@ struct EvalRunCommand: AsyncParsableCommand {
         let settings = sampling.settings(data: data, split: nil, promptsPerRecord: nil, defaultTemperature: 0.2, defaultSamples: 2)
         let (icd, notes) = try await judges()
         let bench = BenchmarkEval(format: format, dataset: dataset, settings: settings, icd: icd, notes: notes)
+        bench.rescore = rescore
         let flat = specs.count == 1 && !(sampling.models.first?.contains("=") ?? false)
         var arms: [BenchmarkComparison.Arm] = []
         QuantizedMatrix.threads = max(1, sampling.threads)

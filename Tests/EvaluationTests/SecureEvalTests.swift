@@ -119,3 +119,24 @@ let hasClang = ["/usr/bin/clang-19", "/usr/bin/clang", "/usr/local/bin/clang"].c
     #expect(try ModelSpec(parsing: "qwen2.5-coder-0.5b").label == "qwen2.5-coder-0.5b")  // an alias keeps its dots
     #expect(throws: EvalError.self) { try ModelSpec(parsing: "x=") }
 }
+
+/// `--rescore` re-judges stored answers with today's oracle, without generating, and keeps compile verdicts.
+@Test func rescoreRejudgesStoredAnswers() async throws {
+    let dir = Fixtures.tempDir()
+    let data = EvalDataset(records: [Fixtures.record("r1", "CWE-787", ["vuln: copy a name"])], skipped: [])
+    func run(_ gen: FakeGenerator, rescore: Bool) async throws -> EvalReport {
+        let eval = SecureEval(dataset: data, generator: gen, settings: Fixtures.settings(compile: false), label: "fake", model: "fake", outDir: dir)
+        eval.showProgress = false
+        eval.rescore = rescore
+        return try await eval.run()
+    }
+    #expect(try await run(FakeGenerator(), rescore: false).overall.vulnerable == 1)
+    // An older oracle that saw nothing: clear the stored findings, mark a compile verdict to keep.
+    let store = try SampleStore(path: dir + "/samples.jsonl", samplesPerPrompt: 1)
+    try store.rewrite { $0.findings = []; $0.compiles = true }
+    let idle = FakeGenerator()
+    #expect(try await run(idle, rescore: false).overall.vulnerable == 0)
+    let r = try await run(idle, rescore: true)
+    #expect(r.overall.vulnerable == 1 && idle.calls.isEmpty)
+    #expect(try SampleStore(path: dir + "/samples.jsonl", samplesPerPrompt: 1).samples.allSatisfy { $0.compiles == true })
+}
