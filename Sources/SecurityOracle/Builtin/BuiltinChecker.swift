@@ -30,6 +30,7 @@ public enum BuiltinChecker: String, CaseIterable, Sendable {
     case inputLoopWrite = "input-loop-write"
     case hardcodedSecret = "hardcoded-secret"
     case lengthField = "length-field"
+    case invalidFree = "invalid-free"
 }
 
 /// What a checker reports: a span, an optional message suffix, and an optional confidence override.
@@ -70,6 +71,7 @@ extension FunctionScope {
         case .paramIndex: return paramIndexes(access: p?.access ?? "read")
         case .inputLoopWrite: return inputLoopWrites(readers: Set(p?.functions ?? []))
         case .hardcodedSecret: return hardcodedSecrets(words: p?.contextWords ?? [])
+        case .invalidFree: return invalidFrees()
         case .lengthField: return lengthFieldCopies(readers: Set(p?.functions ?? []), readerPrefixes: p?.prefixes ?? [])
         }
     }

@@ -289,8 +289,12 @@ extension FunctionScope {
         while k < limit {
             defer { k += 1 }
             guard t(k) == v, t(k - 1) != "->", t(k - 1) != "." else { continue }
-            if p(k + 1) == P.assign {
-                let rhs = (k + 2)..<statementEnd(k + 2)
+            // `char cmd[] = "ls";`: the declaration of an array initialized from a literal.
+            let declaredArray = t(k + 1) == "[" && src.sig[k - 1].kind == .identifier && Int(src.match[k + 1]) > k + 1
+                && p(Int(src.match[k + 1]) + 1) == P.assign
+            if p(k + 1) == P.assign || declaredArray {
+                let from = declaredArray ? Int(src.match[k + 1]) + 2 : k + 2
+                let rhs = from..<statementEnd(from)
                 let values = rhs.firstIndex(where: { t($0) == "?" }).map { ($0 + 1)..<rhs.upperBound } ?? rhs
                 guard values.contains(where: { src8($0) == .string }),
                       values.allSatisfy({ src8($0) == .string || [":", "(", ")"].contains(t($0)) }) else { return false }

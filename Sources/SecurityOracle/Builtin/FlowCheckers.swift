@@ -31,6 +31,7 @@ extension FunctionScope {
             for k in body where p(k + 1) == P.lbracket && isIdent(k) && src.match[k + 1] > k + 1 {
                 guard t(k) != "argv", array(at: k)?.token != k else { continue }
                 let rb = Int(src.match[k + 1])
+                if isLengthOfItself((k + 2)..<rb, array: t(k)) { continue }
                 guard let (name, o) = uncheckedTaintedIndex((k + 2)..<rb, at: k) else { continue }
                 out.append(Hit(span: span(k, rb), detail: "index \(name) from \(o.source) at line \(o.line)"))
             }
@@ -47,6 +48,16 @@ extension FunctionScope {
             }
         }
         return out
+    }
+
+    /// `s[strcspn(s, "\n")]`, `s[strlen(s)]`: the index is the length of the indexed string itself, so it
+    /// lands on its terminator, inside the buffer (the idiom that strips a newline after `fgets`). With
+    /// anything after the call (`s[strcspn(s, " ") + 1]`) it may pass the terminator, and is checked as usual.
+    func isLengthOfItself(_ idx: Range<Int>, array: String) -> Bool {
+        let lo = idx.lowerBound
+        guard idx.count >= 4, ["strcspn", "strlen", "strnlen", "wcslen", "wcscspn"].contains(t(lo)), t(lo + 1) == "(",
+              Int(src.match[lo + 1]) == idx.upperBound - 1 else { return false }
+        return t(lo + 2) == array && [",", ")"].contains(t(lo + 3))
     }
 
     /// The tainted variable of an index expression that no check bounds: an upper check (`i < N`) is always needed,

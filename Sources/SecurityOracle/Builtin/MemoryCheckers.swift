@@ -1,7 +1,41 @@
 // Checkers that follow one pointer through a function in token order: NULL results used unchecked,
-// use after free and double free, and leaks on early returns.
+// use after free and double free, frees of memory that is not on the heap, and leaks on early returns.
 
 extension FunctionScope {
+    // MARK: - invalid-free
+
+    /// `free(buf)` where `buf` is an array declared in this function (fixed or variable length), and
+    /// `free(&x)`: neither is a block the allocator handed out, so the heap is corrupted (CWE-590).
+    /// A parameter spelled `char buf[]` is a pointer and is not flagged: only declarations in the body.
+    func invalidFrees() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let d = c.fact?.dealloc, d < c.args.count else { continue }
+            let a = c.args[d]
+            let words = a.map { t($0) }
+            if words.count == 2, words[0] == "&", src.sig[a.lowerBound + 1].kind == .identifier {
+                out.append(Hit(span: callSpan(c), detail: "&\(words[1]) is the address of a variable, not a heap block"))
+            } else if words.count == 1, src.sig[a.lowerBound].kind == .identifier, isLocalArray(words[0], before: c.nameTok) {
+                out.append(Hit(span: callSpan(c), detail: "\(words[0]) is an array on the stack"))
+            }
+        }
+        return out
+    }
+
+    /// Whether the body declares `name` as an array (`T name[...]`, any size expression) before `limit`.
+    func isLocalArray(_ name: String, before limit: Int) -> Bool {
+        if let a = fn.arrays[name], a.token < limit { return true }
+        var i = fn.bodyOpen + 1
+        while i < limit {
+            if t(i) == name, t(i + 1) == "[", src.sig[i - 1].kind == .identifier || t(i - 1) == "*",
+               CSourceShell.elementSizes[t(i - 1)] != nil || ["const", "signed", "unsigned", "struct"].contains(t(i - 2)) {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
     // MARK: - unchecked-null
 
     func uncheckedNulls() -> [Hit] {

@@ -36,3 +36,16 @@ int run_tool(const char *arg) {
     // ruleid: command-injection
     return system(cmd);
 }
+
+int list_files(void) {
+    char command[] = "ls -l";
+    // ok: command-injection
+    return system(command);
+}
+
+int list_named(const char *name) {
+    char command[64] = "ls -l ";
+    strncat(command, name, sizeof(command) - strlen(command) - 1);
+    // ruleid: command-injection
+    return system(command);
+}

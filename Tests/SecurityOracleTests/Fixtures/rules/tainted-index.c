@@ -49,3 +49,22 @@ int first_small(FILE *f) {
     }
     return 0;
 }
+
+void strip_newline(FILE *f) {
+    char name[100];
+    if (fgets(name, sizeof name, f) == NULL) return;
+    /* the index is the string's own length: it lands on the terminator */
+    // ok: tainted-index
+    name[strcspn(name, "\n")] = '\0';
+    puts(name);
+}
+
+void cut_after_word(FILE *f) {
+    char *line = malloc(64);
+    if (line == NULL || fgets(line, 64, f) == NULL) return;
+    /* one past the terminator when the line has no space */
+    // ruleid: tainted-index
+    line[strcspn(line, " ") + 1] = '\0';
+    puts(line);
+    free(line);
+}
