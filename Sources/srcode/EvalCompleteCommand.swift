@@ -59,7 +59,27 @@ struct EvalCompleteCommand: AsyncParsableCommand {
             let report = try await ExecScoringOptions.score(set, samples: completions, results: completions + "_results.jsonl", ks: ks,
                                                             workers: workers, timeout: timeout, python: python,
                                                             unsafeNoSandbox: unsafeNoSandbox, strict: sampling.strict)
+            let pass1 = try passAtOne(results: completions + "_results.jsonl")
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try enc.encode(pass1).write(to: URL(fileURLWithPath: outDir + "/pass_at_1.json"))
             print("\(spec.label): " + report.summary + String(format: "  (answers cut at --max-tokens: %.1f%%)", truncated * 100))
+            print(String(format: "\(spec.label): pass@1 %.1f%% [%.1f, %.1f] (95%% problem-level bootstrap; %@/pass_at_1.json)",
+                         pass1.rate * 100, pass1.low * 100, pass1.high * 100, outDir))
         }
+    }
+
+    /// pass@1 as the share of passing samples (the unbiased estimator's value at k = 1), with the same
+    /// problem-level bootstrap interval as every rate in the security reports (``Statistics/rate(_:seed:)``).
+    func passAtOne(results path: String) throws -> RateInterval {
+        struct Row: Decodable { var task_id: String; var passed: Bool }
+        var groups: [String: [Bool]] = [:], order: [String] = []
+        let decoder = JSONDecoder()
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            let r = try decoder.decode(Row.self, from: Data(line.utf8))
+            if groups[r.task_id] == nil { order.append(r.task_id) }
+            groups[r.task_id, default: []].append(r.passed)
+        }
+        return Statistics.rate(order.map { groups[$0]! })
     }
 }
