@@ -90,11 +90,12 @@ public final class ExecGeneration {
         let store = try SampleStore(path: outDir + "/samples.jsonl", samplesPerPrompt: settings.samplesPerPrompt)
         let ids = Set(problems.tasks.map(\.id))
         let samples = store.samples.filter { ids.contains($0.recordID) }
+        let python = Set(problems.tasks.filter { $0.language == "python" }.map(\.id))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = Data()
         for s in samples {
-            out += try encoder.encode(ExecSample(taskID: s.recordID, completion: Self.completion(s)))
+            out += try encoder.encode(ExecSample(taskID: s.recordID, completion: Self.completion(s, python: python.contains(s.recordID))))
             out.append(UInt8(ascii: "\n"))
         }
         let path = outDir + "/completions.jsonl"
@@ -103,8 +104,10 @@ public final class ExecGeneration {
         return (path, samples.isEmpty ? 0 : Double(cut) / Double(samples.count))
     }
 
-    /// The code of an answer: its first fenced block, or the whole answer when it has no fence.
-    public static func completion(_ s: EvalSample) -> String {
-        s.hasCode ? s.code : s.text
+    /// The code of an answer: its first fenced block, or the whole answer when it has no fence; for
+    /// Python, sanitized as EvalPlus does (``PythonSanitizer``: definitions kept, usage examples dropped).
+    public static func completion(_ s: EvalSample, python: Bool = false) -> String {
+        let code = s.hasCode ? s.code : s.text
+        return python ? PythonSanitizer.sanitize(code) : code
     }
 }
