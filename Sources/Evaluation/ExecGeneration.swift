@@ -42,13 +42,18 @@ public final class ExecGeneration {
         enum CodingKeys: String, CodingKey { case user, answerPrefix = "answer_prefix" }
     }
 
-    /// `benchmark`'s template from `Resources/exec_prompts.json`.
-    public static func template(_ benchmark: ExecBenchmark) -> Template {
+    /// Every benchmark's template, read once from `Resources/exec_prompts.json`.
+    static let templates: [String: Template] = {
         struct File: Decodable { var templates: [String: Template] }
         guard let url = Bundle.module.url(forResource: "exec_prompts", withExtension: "json"),
-              let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data),
-              let t = file.templates[benchmark.rawValue]
-        else { fatalError("Evaluation: Resources/exec_prompts.json is missing, malformed or lacks \(benchmark.rawValue)") }
+              let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data)
+        else { fatalError("Evaluation: Resources/exec_prompts.json is missing or malformed") }
+        return file.templates
+    }()
+
+    /// `benchmark`'s template.
+    public static func template(_ benchmark: ExecBenchmark) -> Template {
+        guard let t = templates[benchmark.rawValue] else { fatalError("Evaluation: Resources/exec_prompts.json lacks \(benchmark.rawValue)") }
         return t
     }
 

@@ -22,20 +22,13 @@ struct EvalCompleteCommand: AsyncParsableCommand {
     @Option(help: "humaneval, humaneval-pro or cweval.") var benchmark: ExecBenchmark
     @Option(help: "Problems file: HumanEval JSONL (.gz too), Pro-style JSONL or CWEval-style JSONL.") var problems: String
     @Option(name: .customLong("limit"), help: "Use only the first N problems of the file.") var limit: Int?
-    @Option(help: "k values, comma-separated (those above --samples are left out).") var k: String = "1,10,100"
-    @Option(help: "Sandboxes run at once.") var workers: Int = 2
-    @Option(help: "Wall-clock seconds per program (CWEval: per test; compiling gets 60 s).") var timeout: Double = 10
-    @Option(help: "Python interpreter inside the sandbox (default: $SRCODE_PYTHON if it resolves under /usr, else python3).")
-    var python: String?
-    @Flag(name: .customLong("unsafe-no-sandbox"), help: "Run generated code WITHOUT the sandbox (rlimits only). Only for code you trust.")
-    var unsafeNoSandbox = false
+    @OptionGroup var scoring: ExecScoringOptions
     @OptionGroup var sampling: EvalSamplingOptions
 
     func run() async throws {
         let specs = try sampling.specs()
         let n = sampling.samples ?? 1
-        let ks = try ExecScoringOptions.parseKs(k).filter { $0 <= n }
-        guard timeout > 0, workers >= 1 else { throw ValidationError("--timeout must be > 0 and --workers ≥ 1") }
+        let ks = try scoring.ks().filter { $0 <= n }
         var set = try ExecTaskSet.load(benchmark, path: problems, strict: sampling.strict)
         if let limit { set.tasks = Array(set.tasks.prefix(limit)) }
         for s in set.skipped.prefix(20) { printError("skipped \(s)") }
@@ -56,9 +49,8 @@ struct EvalCompleteCommand: AsyncParsableCommand {
             let generation = ExecGeneration(problems: set, settings: settings, label: spec.label, model: spec.spec,
                                             adapter: spec.adapter, outDir: outDir)
             let (completions, truncated) = try await generation.run(generator: gen)
-            let report = try await ExecScoringOptions.score(set, samples: completions, results: completions + "_results.jsonl", ks: ks,
-                                                            workers: workers, timeout: timeout, python: python,
-                                                            unsafeNoSandbox: unsafeNoSandbox, strict: sampling.strict)
+            let report = try await scoring.score(set, samples: completions, results: completions + "_results.jsonl", ks: ks,
+                                                 strict: sampling.strict)
             let pass1 = try passAtOne(results: completions + "_results.jsonl")
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
