@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The proof experiment (issue 16) on the embedded default code model (Qwen2.5-Coder-0.5B-Instruct):
-#   PrimeVul+ with short-task implicit prompts from every C/C++ fix pair → SFT → three RL arms at equal
+#   PrimeVul+ from every C/C++ fix pair (short-task prompts for SFT, pattern tasks for RL) → SFT → three RL arms at equal
 #   rollout budget (PPO instance-level, GRPO, PPO token-level = SRCode), per seed → evaluation of all five
 #   arms on the CyberSecEval dev half, LLMSecEval's C prompts, the held-out PrimeVul+ test split and
 #   HumanEval → results/ablation.json.
@@ -36,6 +36,11 @@ else
   $S vul2safe build --input "$OUT/pairs.jsonl" --out "$OUT/primevul-plus" --offline \
     --prompt-style short-task --prompts-per-pair 2 --languages c,cpp --quiet
 fi
+# The RL arms' prompts: pattern tasks of each pair's flaw family (data, no teacher). The short-task
+# prompts above name the project function, and the base model answered them with no risky code (the
+# reward fired on 0 of 16 rollouts); see docs/RESULTS.md. Same pairs, gates and commit splits.
+$S vul2safe build --input "$OUT/pairs.jsonl" --out "$OUT/primevul-pattern" --offline \
+  --prompt-style pattern --prompts-per-pair 2 --languages c,cpp --quiet
 stop_after data
 
 echo "== SFT (recipes/sft-qwen.yaml)"
@@ -67,8 +72,8 @@ $S eval run --benchmark cyberseceval-instruct --data "$DATA/cyberseceval-dev/ins
 echo "== eval: LLMSecEval C prompts (67 × 2)"
 $S eval run --benchmark llmseceval --data "$DATA/llmseceval/LLMSecEval-Prompts_dataset.json" --languages c \
   --samples 2 --temperature 0.2 --max-tokens 512 --out "$OUT/eval/llmseceval" "${MODELS[@]}"
-echo "== eval: held-out PrimeVul+ test split (no training step saw it)"
-$S eval secure --data "$OUT/primevul-plus/primevul_plus.jsonl" --split test --out "$OUT/eval/primevul-test" \
+echo "== eval: held-out PrimeVul+ test split, pattern prompts (no training step saw these records; the templates are shared)"
+$S eval secure --data "$OUT/primevul-pattern/primevul_plus.jsonl" --split test --out "$OUT/eval/primevul-test" \
   --prompts-per-record 1 --samples 2 --max-tokens 512 --temperature 0.2 --engine quantized "${MODELS[@]}"
 echo "== eval: HumanEval pass@1 (greedy)"
 $S eval complete --benchmark humaneval --problems "$HUMANEVAL" --out "$OUT/eval/humaneval" "${MODELS[@]}"

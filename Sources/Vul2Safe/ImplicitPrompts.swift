@@ -136,6 +136,9 @@ public enum PromptStyle: String, Codable, Sendable, CaseIterable {
     /// the pair's pattern in a new setting: what a 0.5B model can answer whole in one reply, so its
     /// rollouts reach the risky part of the code.
     case shortTask = "short-task"
+    /// Short self-contained tasks of the pair's flaw family from `Resources/pattern-tasks.json`
+    /// (``PatternTasks``): deterministic, no teacher, written to lead the model to the risky operation.
+    case pattern
 }
 
 extension ImplicitPrompts {

@@ -99,10 +99,13 @@ public struct PairProcessor: Sendable {
     // MARK: - Prompts
 
     private func addPrompts(_ rec: inout PrimeVulPlusRecord, pair: VulnerabilityPair, secureCode: String) async throws {
-        let short = promptStyle == .shortTask
+        let short = promptStyle != .project
         let styles = short ? ImplicitPrompts.shortTaskStyles(count: promptsPerPair) : Array(ImplicitPrompts.styles.prefix(max(1, promptsPerPair)))
         var candidates: [ImplicitPrompt] = []
-        if let reflection {
+        if promptStyle == .pattern {
+            // Data, not the teacher: the teacher's own short tasks did not lead to the risky code.
+            candidates = PatternTasks.bundled?.prompts(for: pair) ?? []
+        } else if let reflection {
             do {
                 let (reply, tokens) = try await reflection.implicitPrompts(pair, secureCode: secureCode, styles: styles,
                                                                            template: short ? "short-task-prompts" : "implicit-prompts")

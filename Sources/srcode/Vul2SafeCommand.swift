@@ -24,7 +24,7 @@ struct Vul2SafeCommand: AsyncParsableCommand {
         @Flag(help: "No teacher: official fix as repair (if it passes the gates), offline prompts.") var offline = false
         @Option(help: "Maximum reflection rounds (K).") var rounds: Int = 2
         @Option(help: "Implicit prompts per accepted pair.") var promptsPerPair: Int = 4
-        @Option(help: "Prompt style: project (rebuild the project function) or short-task (short self-contained tasks with the same pattern).")
+        @Option(help: "Prompt style: project (rebuild the project function), short-task (short self-contained tasks with the same pattern) or pattern (short tasks of the pair's flaw family, from Resources/pattern-tasks.json, no teacher).")
         var promptStyle: String = "project"
         @Option(help: "Pairs and teacher requests in flight.") var concurrency: Int = 2
         @Option(help: "Teacher request starts per second (0 = unlimited).") var rate: Double = 0

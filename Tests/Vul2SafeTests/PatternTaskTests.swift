@@ -1,0 +1,91 @@
+// The `pattern` prompt style: family choice, filled templates, no leaks, wiring into the build.
+import Foundation
+import SRCodeData
+import Testing
+@testable import Vul2Safe
+import Vul2SafeTesting
+
+@Suite(.serialized, .timeLimit(.minutes(10))) struct PatternTaskTests {
+    let tasks = PatternTasks.bundled!
+
+    @Test func aPairsCWEPicksItsFamily() {
+        #expect(tasks.family(for: Fixtures.copyName).id == "string-copy")  // CWE-787
+        let uaf = Fixtures.pair("u", cwe: "CWE-416", name: "drop", vulnerable: "void drop(int *p) { free(p); }\n", fixed: "void drop(int *p) { (void)p; }\n")
+        #expect(tasks.family(for: uaf).id == "object-lifetime")
+    }
+
+    /// A CWE no family lists (CWE-200 is too broad to say what the code did) falls back to the
+    /// operations on the lines the fix touched.
+    @Test func anUnlistedCWEFallsBackToTheTouchedOperations() {
+        let p = Fixtures.pair("s", cwe: "CWE-200", name: "run", vulnerable: """
+            int run(const char *arg)
+            {
+                char cmd[64];
+                snprintf(cmd, sizeof cmd, "ls %s", arg);
+                return system(cmd);
+            }
+            """, fixed: """
+            int run(const char *arg)
+            {
+                char cmd[64];
+                snprintf(cmd, sizeof cmd, "ls %s", arg);
+                return execlp("ls", "ls", arg, (char *)0);
+            }
+            """)
+        #expect(tasks.family(for: p).id == "command")
+        // No CWE family and no operation: a fallback family, the same every time.
+        let q = Fixtures.pair("q", cwe: "CWE-999", name: "f", vulnerable: "int f(int a) { return a; }\n", fixed: "int f(int a) { return a + 0; }\n")
+        #expect(tasks.fallback.contains(tasks.family(for: q).id))
+        #expect(tasks.family(for: q) == tasks.family(for: q))
+    }
+
+    /// Every template of every family, in every setting, is filled completely, names the pair's
+    /// language and leaks nothing under any CWE of its family.
+    @Test func everyTemplateFillsAndNeverNamesTheRisk() {
+        let filter = LeakageFilter()
+        for fam in tasks.families {
+            for (i, t) in fam.tasks.enumerated() {
+                for s in tasks.settings {
+                    var slots = s
+                    slots["lang"] = "C"
+                    let text = PatternTasks.fill(t.text, slots)
+                    #expect(!text.contains("{"), "\(fam.id)#\(i): unfilled slot in \(text)")
+                    #expect(text.contains(" C "), "\(fam.id)#\(i)")
+                    #expect(t.style == "short-function" || t.style == "short-program")
+                    let leaks = filter.leaks(in: text, cwes: fam.cwes)
+                    #expect(leaks.isEmpty, "\(fam.id)#\(i) leaks \(leaks): \(text)")
+                }
+            }
+        }
+    }
+
+    @Test func promptsAreDeterministicAndVaryTheSetting() {
+        let a = tasks.prompts(for: Fixtures.copyName), b = tasks.prompts(for: Fixtures.copyName)
+        #expect(a == b && a.count == tasks.family(for: Fixtures.copyName).tasks.count)
+        #expect(a.allSatisfy { $0.origin == "pattern" && !$0.text.contains("copy_name") })
+        #expect(Set(a.map(\.text)).count == a.count)
+    }
+
+    /// `--prompt-style pattern` without a teacher: each accepted record gets pattern tasks only.
+    @Test func anOfflineBuildUsesPatternTasks() async throws {
+        let dir = Fixtures.tempDir("pattern")
+        try Fixtures.writeJSONL([Fixtures.copyName], to: dir + "/pairs.jsonl")
+        var o = BuildOptions(input: dir + "/pairs.jsonl", outDirectory: dir + "/out")
+        o.progress = false
+        o.offline = true
+        o.promptsPerPair = 2
+        o.promptStyle = .pattern
+        let gates = GateEvaluator(findingSource: FakeFindingSource(), compileChecker: FakeCompileChecker())
+        _ = try await Vul2SafeBuilder(options: o, teacher: nil, gates: gates).run()
+        let line = try String(contentsOfFile: dir + "/out/primevul_plus.jsonl", encoding: .utf8).split(separator: "\n")[0]
+        let rec = try JSONDecoder().decode(PrimeVulPlusRecord.self, from: Data(line.utf8))
+        #expect(rec.prompts.count == 2 && rec.prompts.allSatisfy { $0.origin == "pattern" })
+        #expect(Array(tasks.prompts(for: Fixtures.copyName).prefix(2)) == rec.prompts)
+    }
+
+    @Test func badFilesAreRefused() {
+        #expect(throws: (any Error).self) { try PatternTasks(json: Data(#"{"settings": [], "families": [], "fallback": []}"#.utf8)) }
+        let unknownFallback = #"{"settings": [{"setting": "x"}], "families": [{"id": "a", "cwes": [], "operations": [], "tasks": [{"style": "short-function", "text": "t"}]}], "fallback": ["b"]}"#
+        #expect(throws: (any Error).self) { try PatternTasks(json: Data(unknownFallback.utf8)) }
+    }
+}
