@@ -8,52 +8,94 @@ import Foundation
 /// Rows per chunk so one chunk of logits stays near 64 MB.
 func lceChunkRows(N: Int, V: Int) -> Int { max(1, min(N, (16 << 20) / max(V, 1))) }
 
+/// The rows whose loss counts, and the hidden states gathered to them.
+///
+/// Why: in RL and SFT batches the prompt positions carry no target, and with Qwen2.5's 151,936-word head
+/// one row's logits cost about 136 M multiply-adds, over a third of what the whole transformer body
+/// spends on a token. Running the head's GEMMs (forward, the backward recomputation and dh/dW) on the
+/// counted rows only removes that work for every prompt token; the results are scattered back, and
+/// skipped rows get exactly what they got before (0 loss, 0 gradient).
+struct ActiveRows {
+    /// Indices of the counted rows, ascending.
+    let rows: [Int]
+    /// h gathered to `rows` (M, C), or nil when every row counts (then h is used in place).
+    let gathered: Tensor?
+
+    init(count N: Int, C: Int, h: UnsafePointer<Float>, where counts: (Int) -> Bool) {
+        rows = (0..<N).filter(counts)
+        guard rows.count < N else { gathered = nil; return }
+        let g = Tensor(uninitialized: [max(rows.count, 1), C])
+        for (m, n) in rows.enumerated() { (g.data + m * C).update(from: h + n * C, count: C) }
+        gathered = g
+    }
+
+    var count: Int { rows.count }
+    /// The (M, C) hidden states of the counted rows.
+    func hidden(_ h: UnsafePointer<Float>) -> UnsafePointer<Float> { gathered.map { UnsafePointer($0.data) } ?? h }
+}
+
 /// nll (N) = lse(h Wᵀ) − (h Wᵀ)[n, t_n] ; ignored rows give 0. lse (N) is saved for backward.
 func linearNLLForward(
     _ nll: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
     _ W: UnsafePointer<Float>, _ targets: [Int32], ignoreIndex: Int32, N: Int, C: Int, V: Int
 ) {
-    let R = lceChunkRows(N: N, V: V)
+    nll.update(repeating: 0, count: N)
+    lse.update(repeating: 0, count: N)
+    let active = ActiveRows(count: N, C: C, h: h) { targets[$0] != ignoreIndex }
+    let M = active.count, hc = active.hidden(h)
+    let R = lceChunkRows(N: M, V: V)
     let logits = Tensor(uninitialized: [R, V])
     let L = logits.data
-    for start in stride(from: 0, to: N, by: R) {
-        let rows = min(R, N - start)
-        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+    for start in stride(from: 0, to: M, by: R) {
+        let rows = min(R, M - start)
+        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
         parallelFor(rows) { rr in
             for r in rr {
-                let n = start + r, row = L + r * V
+                let n = active.rows[start + r], row = L + r * V
                 let l = logSumExp(row, V)
                 lse[n] = l
-                nll[n] = targets[n] == ignoreIndex ? 0 : l - row[Int(targets[n])]
+                nll[n] = l - row[Int(targets[n])]
             }
         }
     }
 }
 
-/// Backward of `nll_n = lse_n − logits[n, t_n]`, chunk by chunk:
+/// Backward of `nll_n = lse_n − logits[n, t_n]`, chunk by chunk over the counted rows:
 ///   dlogits = dnll_n (softmax − onehot) ; dh += dlogits · W ; dW += dlogitsᵀ · h
 func linearNLLBackward(
     dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, dnll: UnsafePointer<Float>,
     h: UnsafePointer<Float>, W: UnsafePointer<Float>, lse: UnsafePointer<Float>, _ targets: [Int32],
     ignoreIndex: Int32, N: Int, C: Int, V: Int
 ) {
-    let R = lceChunkRows(N: N, V: V)
+    let active = ActiveRows(count: N, C: C, h: h) { targets[$0] != ignoreIndex && dnll[$0] != 0 }
+    let M = active.count, hc = active.hidden(h)
+    let R = lceChunkRows(N: M, V: V)
     let logits = Tensor(uninitialized: [R, V])
     let L = logits.data
-    for start in stride(from: 0, to: N, by: R) {
-        let rows = min(R, N - start)
-        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+    let dhChunk = active.gathered != nil && dh != nil ? Tensor(uninitialized: [R, C]) : nil
+    for start in stride(from: 0, to: M, by: R) {
+        let rows = min(R, M - start)
+        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
         parallelFor(rows) { rr in
             for r in rr {
-                let n = start + r, row = L + r * V
-                if targets[n] == ignoreIndex || dnll[n] == 0 { row.update(repeating: 0, count: V); continue }
+                let n = active.rows[start + r], row = L + r * V
                 let (g, l) = (dnll[n], lse[n])
                 for j in 0..<V { row[j] = g * Foundation.exp(row[j] - l) }
                 row[Int(targets[n])] -= g
             }
         }
-        if let dh { sgemm(false, false, rows, C, V, 1, L, V, W, C, 1, dh + start * C, C) }
-        if let dW { sgemm(true, false, V, C, rows, 1, L, V, h + start * C, C, 1, dW, C) }
+        if let dh {
+            if let dhChunk {
+                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dhChunk.data, C)
+                for r in 0..<rows {
+                    let dst = dh + active.rows[start + r] * C, src = dhChunk.data + r * C
+                    for c in 0..<C { dst[c] += src[c] }
+                }
+            } else {
+                sgemm(false, false, rows, C, V, 1, L, V, W, C, 1, dh + start * C, C)
+            }
+        }
+        if let dW { sgemm(true, false, V, C, rows, 1, L, V, hc + start * C, C, 1, dW, C) }
     }
 }
 
@@ -94,17 +136,22 @@ func linearCrossEntropyForward(
     _ h: UnsafePointer<Float>, _ W: UnsafePointer<Float>, _ targets: [Int32], _ what: [Float],
     dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, N: Int, C: Int, V: Int
 ) -> Double {
-    let R = lceChunkRows(N: N, V: V)
+    // Rows of weight 0 (ignored targets, prompt positions) add nothing and get a zero gradient.
+    let active = ActiveRows(count: N, C: C, h: h) { what[$0] != 0 }
+    let M = active.count, hc = active.hidden(h)
+    let R = lceChunkRows(N: M, V: V)
     let logits = Tensor(uninitialized: [R, V]), terms = Tensor(zeros: [N])
     let (L, term) = (logits.data, terms.data)
     let wantGrad = dh != nil || dW != nil
-    for start in stride(from: 0, to: N, by: R) {
-        let rows = min(R, N - start)
-        sgemm(false, true, rows, V, C, 1, h + start * C, C, W, C, 0, L, V)
+    let dhChunk = active.gathered != nil && dh != nil ? Tensor(uninitialized: [R, C]) : nil
+    if let dh, dhChunk != nil { dh.update(repeating: 0, count: N * C) }
+    if let dW, M == 0 { dW.update(repeating: 0, count: V * C) }
+    for start in stride(from: 0, to: M, by: R) {
+        let rows = min(R, M - start)
+        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
         parallelFor(rows) { rr in
             for r in rr {
-                let n = start + r, row = L + r * V, w = what[n]
-                if w == 0 { if wantGrad { row.update(repeating: 0, count: V) }; continue }
+                let n = active.rows[start + r], row = L + r * V, w = what[n]
                 let t = Int(targets[n])
                 guard wantGrad else { term[n] = w * (logSumExp(row, V) - row[t]); continue }
                 // One exp per logit: e_j = exp(x_j − max) serves both lse and softmax.
@@ -119,8 +166,15 @@ func linearCrossEntropyForward(
                 row[t] -= w
             }
         }
-        if let dh { sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dh + start * C, C) }
-        if let dW { sgemm(true, false, V, C, rows, 1, L, V, h + start * C, C, start == 0 ? 0 : 1, dW, C) }
+        if let dh {
+            if let dhChunk {
+                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dhChunk.data, C)
+                for r in 0..<rows { (dh + active.rows[start + r] * C).update(from: dhChunk.data + r * C, count: C) }
+            } else {
+                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dh + start * C, C)
+            }
+        }
+        if let dW { sgemm(true, false, V, C, rows, 1, L, V, hc + start * C, C, start == 0 ? 0 : 1, dW, C) }
     }
     var total = 0.0
     for n in 0..<N { total += Double(term[n]) }

@@ -154,6 +154,24 @@ import Testing
             return targets.enumerated().map { $1 == -100 ? 0 : -lp[$0 * V + Int($1)] }
         })
     }
+
+    /// The head's GEMMs run on counted rows only (prompt positions are skipped): rows with no target
+    /// must still get exactly 0 loss and 0 gradient, also when no row counts at all.
+    @Test func headSkipsRowsThatDoNotCount() throws {
+        let (N, C, V) = (4, 3, 7)
+        let h = param([N, C], seed: 27), w = param([V, C], seed: 28)
+        let none: [Int32] = [-100, -100, -100, -100]
+        let nll = try tokenNLL(h, head: w, targets: none)
+        #expect(nll.values == [0, 0, 0, 0])
+        try sum(nll).backward()
+        #expect(h.grad!.values.allSatisfy { $0 == 0 } && w.grad!.values.allSatisfy { $0 == 0 })
+        h.zeroGrad(); w.zeroGrad()
+        let ce = try linearCrossEntropy(h, head: w, targets: [-100, 2, -100, 5])
+        try ce.backward()
+        let gh = h.grad!.values
+        #expect((0..<C).allSatisfy { gh[$0] == 0 && gh[2 * C + $0] == 0 })
+        #expect((0..<C).contains { gh[C + $0] != 0 })
+    }
 }
 
 /// Variable-length batches must not grow the pool without bound (they once did, to an OOM kill).
