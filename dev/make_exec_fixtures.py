@@ -65,6 +65,25 @@ dump("humaneval-pro-samples.jsonl", [
     {"task_id": "7", "completion": pro[1]["raw_solution"] + "\n" + pro[1]["new_solution"]},
 ])
 
+# The releases' own layout (checked against a public copy of the MBPP-Pro release, 2026-12-05): one
+# pretty-printed JSON array, numeric ids, comment-line problems, solutions stored as bodies that
+# continue the problem's `def` line. The third row lacks its fields and must be skipped at line 18.
+pro_release = [
+    {"id": 11, "raw_problem": "# Write a function that returns the digits of a non-negative integer, most significant first.\ndef digits(n):\n",
+     "raw_solution": "    return [int(c) for c in str(n)]\n",
+     "new_problem": "# Given a list of non-negative integers, return the sum of all their digits.\ndef digit_total(numbers):\n",
+     "new_solution": "    return sum(sum(digits(n)) for n in numbers)\n",
+     "test_code": "assert digit_total([12, 305]) == 11\nassert digit_total([]) == 0\nassert digit_total([0]) == 0"},
+    {"id": 12, "raw_problem": "# Write a function that reverses a string.\ndef reverse(s):\n",
+     "raw_solution": "  return s[::-1]\n",
+     "new_problem": "# Given a list of words, return those that read the same reversed, in order.\ndef palindromes(words):\n",
+     "new_solution": "    def reverse(s):\n        return s[::-1]\n    return [w for w in words if reverse(w) == w]\n",
+     "test_code": "assert palindromes(['abba', 'abc', 'x']) == ['abba', 'x']"},
+    {"id": 13, "raw_problem": "# no test code in this row\ndef f():\n"},
+]
+with open(os.path.join(OUT, "humaneval-pro-array.json"), "w") as f:
+    f.write(json.dumps(pro_release, indent=2) + "\n")
+
 # MARK: - CWEval style (C and C++ tasks with functional and security tests)
 read_prompt = """#include <stdio.h>
 #include <stdlib.h>

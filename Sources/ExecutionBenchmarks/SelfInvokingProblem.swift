@@ -7,7 +7,8 @@ import Foundation
 /// shown both problems and answers with one program holding both functions; that program plus
 /// `test_code` is run, and exit status 0 passes.
 ///
-/// `id` may be a string (`HumanEvalPro/0`) or a number (MBPP's task ids); both read as a string.
+/// `id` may be a string (`HumanEvalPro/0`) or a number (MBPP's task ids); both read as a string. The
+/// releases are one pretty-printed JSON array; JSONL works too (``ExecTaskSet/load(_:path:strict:)``).
 public struct SelfInvokingProblem: Decodable, Sendable, Equatable {
     public var id: String
     public var rawProblem: String
@@ -34,8 +35,19 @@ public struct SelfInvokingProblem: Decodable, Sendable, Equatable {
     /// The prompt: both problems, the base one first (a generating command wraps it in its chat template).
     public var prompt: String { rawProblem + "\n\n" + newProblem }
 
+    /// A problem's reference program. The releases store a solution as the *body* that continues the
+    /// problem's `def` line (`"    return …"`), so the program is problem + body; a solution that is
+    /// already a whole program (its first line not indented) stands alone.
+    static func program(_ problem: String, _ solution: String) -> String {
+        let first = solution.split(separator: "\n", omittingEmptySubsequences: true).first ?? ""
+        guard let c = first.first, c == " " || c == "\t" else { return solution }
+        return problem + solution
+    }
+
     public func task(line: Int) -> ExecTask {
-        let canonical = newSolution.map { new in [rawSolution, new].compactMap { $0 }.joined(separator: "\n\n") }
+        let canonical = newSolution.map { new in
+            [rawSolution.map { Self.program(rawProblem, $0) }, Self.program(newProblem, new)].compactMap { $0 }.joined(separator: "\n\n")
+        }
         return ExecTask(id: id, language: "python", cwe: nil, prompt: prompt, canonicalSolution: canonical,
                         check: .python(PythonCheck(test: testCode, entryPoint: nil, prependPrompt: false)), line: line)
     }

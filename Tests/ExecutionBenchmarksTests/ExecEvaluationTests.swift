@@ -44,8 +44,10 @@ private func results(_ path: String) throws -> [ExecSampleResult] {
         #expect(rows.map(\.passed) == [true, false, true])
         #expect(rows[1].result.contains("NameError"))
         #expect(report.metrics["pass@1"] == (0.5 + 1) / 2)
-        // Canonical solutions (raw + new) pass every problem.
-        for t in set.tasks {
+        // Canonical solutions (raw + new) pass every problem, in both layouts (whole functions, and the
+        // releases' bodies that continue the problem's `def` line).
+        let array = try ExecTaskSet.load(.humanevalPro, path: Fixture.path("humaneval-pro-array.json"))
+        for t in set.tasks + array.tasks {
             let v = try await ExecScorer(sandbox: box).score(t, completion: t.canonicalSolution!)
             #expect(v.passed, "\(t.id): \(v.result)")
         }

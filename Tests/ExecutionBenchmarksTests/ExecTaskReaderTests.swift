@@ -50,6 +50,19 @@ import Testing
         #expect(!check.prependPrompt && check.entryPoint == nil)
     }
 
+    /// The HumanEval-Pro / MBPP-Pro releases: one pretty-printed JSON array, numeric ids, solutions
+    /// stored as bodies that continue the problem's `def` line. A bad row is reported at the line it starts on.
+    @Test func readsTheReleasesJSONArrayLayout() throws {
+        let set = try ExecTaskSet.load(.humanevalPro, path: Fixture.path("humaneval-pro-array.json"))
+        #expect(set.tasks.map(\.id) == ["11", "12"])
+        #expect(set.tasks.map(\.line) == [2, 10])
+        #expect(set.skipped.count == 1 && set.skipped[0].line == 18 && set.skipped[0].reason.contains("missing field"))
+        let canonical = set.tasks[0].canonicalSolution ?? ""
+        #expect(canonical.hasPrefix("# Write a function that returns the digits") && canonical.contains("def digits(n):\n    return [int(c)"))
+        #expect(canonical.contains("def digit_total(numbers):\n    return sum("))
+        #expect(throws: DataError.self) { try ExecTaskSet.load(.humanevalPro, path: Fixture.path("humaneval-pro-array.json"), strict: true) }
+    }
+
     @Test func readsCWEvalTasksAndRejectsUnscorableOnes() throws {
         let set = try ExecTaskSet.load(.cweval, path: Fixture.path("cweval.jsonl"))
         #expect(set.tasks.map(\.id) == ["cwe_022_0_c", "cwe_787_0_cpp"])

@@ -92,3 +92,26 @@ public struct JSONRowStream {
         try flush()
     }
 }
+
+/// Decodes every row of a JSON-array or JSONL file as `T`, with the bad-row policy of
+/// ``readJSONLRecords(_:path:what:strict:skip:_:)``: a row that is not a `T`, or that `body` rejects
+/// with a `DataError`, is reported as `file:line: reason` (the line the row starts on) and skipped, or
+/// thrown when `strict`. Benchmarks ship both layouts (HumanEval as JSONL, the HumanEval-Pro and
+/// MBPP-Pro releases as one pretty-printed array), so their readers take either.
+public func readJSONRows<T: Decodable>(_: T.Type, path: String, what: String, strict: Bool = false,
+                                       skip: (DataError) -> Void, _ body: (T, Int) throws -> Bool) throws {
+    let decoder = JSONDecoder()
+    try JSONRowStream(path: path).forEach { bytes, line in
+        do {
+            let record: T
+            do { record = try decoder.decode(T.self, from: bytes) } catch {
+                throw DataError(file: path, line: line, reason: "not \(what): \(DataError.reason(for: error))")
+            }
+            return try body(record, line)
+        } catch let e as DataError {
+            if strict { throw e }
+            skip(e)
+            return true
+        }
+    }
+}
