@@ -32,6 +32,21 @@ struct ActiveRows {
     var count: Int { rows.count }
     /// The (M, C) hidden states of the counted rows.
     func hidden(_ h: UnsafePointer<Float>) -> UnsafePointer<Float> { gathered.map { UnsafePointer($0.data) } ?? h }
+
+    /// Scratch (R, C) for ``inputGradient(_:_:into:start:rows:C:V:add:scratch:)`` when rows are gathered.
+    func scratch(R: Int, C: Int) -> Tensor? { gathered == nil ? nil : Tensor(uninitialized: [R, C]) }
+
+    /// dh at the places of counted rows `start ..< start + rows` += (`add`) or = dlogits (rows, V) · W (V, C).
+    /// With rows gathered the product goes to `scratch` first and is scattered from there.
+    func inputGradient(_ L: UnsafePointer<Float>, _ W: UnsafePointer<Float>, into dh: UnsafeMutablePointer<Float>,
+                       start: Int, rows: Int, C: Int, V: Int, add: Bool, scratch: Tensor?) {
+        guard let scratch else { sgemm(false, false, rows, C, V, 1, L, V, W, C, add ? 1 : 0, dh + start * C, C); return }
+        sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, scratch.data, C)
+        for r in 0..<rows {
+            let dst = dh + self.rows[start + r] * C, src = scratch.data + r * C
+            if add { for c in 0..<C { dst[c] += src[c] } } else { dst.update(from: src, count: C) }
+        }
+    }
 }
 
 /// nll (N) = lse(h Wᵀ) − (h Wᵀ)[n, t_n] ; ignored rows give 0. lse (N) is saved for backward.
@@ -72,7 +87,7 @@ func linearNLLBackward(
     let R = lceChunkRows(N: M, V: V)
     let logits = Tensor(uninitialized: [R, V])
     let L = logits.data
-    let dhChunk = active.gathered != nil && dh != nil ? Tensor(uninitialized: [R, C]) : nil
+    let scratch = dh == nil ? nil : active.scratch(R: R, C: C)
     for start in stride(from: 0, to: M, by: R) {
         let rows = min(R, M - start)
         sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
@@ -84,17 +99,7 @@ func linearNLLBackward(
                 row[Int(targets[n])] -= g
             }
         }
-        if let dh {
-            if let dhChunk {
-                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dhChunk.data, C)
-                for r in 0..<rows {
-                    let dst = dh + active.rows[start + r] * C, src = dhChunk.data + r * C
-                    for c in 0..<C { dst[c] += src[c] }
-                }
-            } else {
-                sgemm(false, false, rows, C, V, 1, L, V, W, C, 1, dh + start * C, C)
-            }
-        }
+        if let dh { active.inputGradient(L, W, into: dh, start: start, rows: rows, C: C, V: V, add: true, scratch: scratch) }
         if let dW { sgemm(true, false, V, C, rows, 1, L, V, hc + start * C, C, 1, dW, C) }
     }
 }
@@ -143,8 +148,8 @@ func linearCrossEntropyForward(
     let logits = Tensor(uninitialized: [R, V]), terms = Tensor(zeros: [N])
     let (L, term) = (logits.data, terms.data)
     let wantGrad = dh != nil || dW != nil
-    let dhChunk = active.gathered != nil && dh != nil ? Tensor(uninitialized: [R, C]) : nil
-    if let dh, dhChunk != nil { dh.update(repeating: 0, count: N * C) }
+    let scratch = dh == nil ? nil : active.scratch(R: R, C: C)
+    if let dh, scratch != nil { dh.update(repeating: 0, count: N * C) }  // rows that do not count keep 0
     if let dW, M == 0 { dW.update(repeating: 0, count: V * C) }
     for start in stride(from: 0, to: M, by: R) {
         let rows = min(R, M - start)
@@ -166,14 +171,7 @@ func linearCrossEntropyForward(
                 row[t] -= w
             }
         }
-        if let dh {
-            if let dhChunk {
-                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dhChunk.data, C)
-                for r in 0..<rows { (dh + active.rows[start + r] * C).update(from: dhChunk.data + r * C, count: C) }
-            } else {
-                sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, dh + start * C, C)
-            }
-        }
+        if let dh { active.inputGradient(L, W, into: dh, start: start, rows: rows, C: C, V: V, add: false, scratch: scratch) }
         if let dW { sgemm(true, false, V, C, rows, 1, L, V, hc + start * C, C, start == 0 ? 0 : 1, dW, C) }
     }
     var total = 0.0
