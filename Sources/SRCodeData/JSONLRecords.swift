@@ -40,16 +40,27 @@ public func readJSONLRecords<T: Decodable>(_: T.Type, path: String, what: String
     let decoder = JSONDecoder()
     while let line = try reader.next() {
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) && !line.tooLong { continue }
-        do {
+        let goOn = try withBadRowPolicy(strict: strict, skip: skip) {
             if line.tooLong { throw DataError(file: path, line: line.number, reason: "line too long") }
-            let record: T
-            do { record = try decoder.decode(T.self, from: Data(line.bytes)) } catch {
-                throw DataError(file: path, line: line.number, reason: "not \(what): \(DataError.reason(for: error))")
-            }
-            guard try body(record, line.number) else { return }
-        } catch let e as DataError {
-            if strict { throw e }
-            skip(e)
+            return try body(decodeRow(T.self, Data(line.bytes), decoder: decoder, path: path, line: line.number, what: what), line.number)
         }
+        guard goOn else { return }
+    }
+}
+
+/// The bad-row policy of every row reader: a `DataError` from `work` is thrown when `strict`, else
+/// handed to `skip` and the row dropped (reading goes on). Returns `work`'s "go on".
+func withBadRowPolicy(strict: Bool, skip: (DataError) -> Void, _ work: () throws -> Bool) throws -> Bool {
+    do { return try work() } catch let e as DataError {
+        if strict { throw e }
+        skip(e)
+        return true
+    }
+}
+
+/// `bytes` as a `T`, or a `DataError` naming the file, the row's line and the reason.
+func decodeRow<T: Decodable>(_: T.Type, _ bytes: Data, decoder: JSONDecoder, path: String, line: Int, what: String) throws -> T {
+    do { return try decoder.decode(T.self, from: bytes) } catch {
+        throw DataError(file: path, line: line, reason: "not \(what): \(DataError.reason(for: error))")
     }
 }

@@ -1,6 +1,5 @@
 // JSONRowStream: the rows of a benchmark file, a JSON array or JSONL, one at a time with the line each starts on.
 import Foundation
-import SRCodeData
 
 /// Streams the top-level rows of a JSON array (CyberSecEval, LLMSecEval) or of a JSONL file.
 ///
@@ -102,16 +101,8 @@ public func readJSONRows<T: Decodable>(_: T.Type, path: String, what: String, st
                                        skip: (DataError) -> Void, _ body: (T, Int) throws -> Bool) throws {
     let decoder = JSONDecoder()
     try JSONRowStream(path: path).forEach { bytes, line in
-        do {
-            let record: T
-            do { record = try decoder.decode(T.self, from: bytes) } catch {
-                throw DataError(file: path, line: line, reason: "not \(what): \(DataError.reason(for: error))")
-            }
-            return try body(record, line)
-        } catch let e as DataError {
-            if strict { throw e }
-            skip(e)
-            return true
+        try withBadRowPolicy(strict: strict, skip: skip) {
+            try body(decodeRow(T.self, bytes, decoder: decoder, path: path, line: line, what: what), line)
         }
     }
 }
