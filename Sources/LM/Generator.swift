@@ -20,6 +20,14 @@ public struct GenerationResult: Sendable {
     public var text: String
     public var finishReason: FinishReason
     public var promptTokens: Int
+    /// log p(token) under the distribution it was drawn from, softmax(logits / T) before top-k/top-p
+    /// (``Sampler/sample(_:seen:)``'s `drawn`). Filled by the batched F32 path
+    /// (`LlamaModel.generate`), where
+    /// RL reads it as the behaviour log-prob; empty from the quantized decoder.
+    public var drawnLogprobs: [Float] = []
+    /// The critic's value at the position that predicted each token, when the batched F32 path was
+    /// asked for them (PPO's old values, without a second forward pass); otherwise empty.
+    public var values: [Float] = []
 }
 
 /// Runs prompts through an ``InferenceModel`` and samples continuations.

@@ -19,22 +19,28 @@ extension LlamaModel {
     /// would alone. Sequence i draws from stream `params.seed + i`. Stop strings are not supported
     /// (stop tokens are, and a structural `stopRule`, which needs the `tokenizer` to see the bytes;
     /// `answerPrefix` is answer text the prompts end with, which the rule reads first).
+    ///
+    /// Each result carries `drawnLogprobs`, and with `values` the value head's output at the position
+    /// that predicted each token: exactly what PPO's scoring pass would compute teacher-forced from the
+    /// same weights (up to the GEMMs' summation order), so RL need not run that pass again.
     public func generate(prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer? = nil,
-                         batchSize: Int = 16, stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
+                         batchSize: Int = 16, stopRule: StopRule? = nil, answerPrefix: String = "",
+                         values: Bool = false) throws -> [GenerationResult] {
         try params.validate()
         var out: [GenerationResult] = []
         var start = 0
         while start < prompts.count {
             let chunk = Array(prompts[start..<min(prompts.count, start + max(batchSize, 1))])
             out += try generateChunk(chunk, params: params, stopTokens: stopTokens, tokenizer: tokenizer, streamOffset: start,
-                                     stopRule: stopRule, answerPrefix: answerPrefix)
+                                     stopRule: stopRule, answerPrefix: answerPrefix, values: values)
             start += chunk.count
         }
         return out
     }
 
     func generateChunk(_ prompts: [[Int32]], params: SamplingParams, stopTokens: Set<Int32>, tokenizer: Tokenizer?,
-                       streamOffset: Int, stopRule: StopRule? = nil, answerPrefix: String = "") throws -> [GenerationResult] {
+                       streamOffset: Int, stopRule: StopRule? = nil, answerPrefix: String = "",
+                       values wantValues: Bool = false) throws -> [GenerationResult] {
         let B = prompts.count, V = config.vocabSize, C = config.hiddenSize
         guard let L0 = prompts.map(\.count).max(), prompts.allSatisfy({ !$0.isEmpty }) else {
             throw LMError.invalidConfig(field: "prompts", reason: "empty prompt")
@@ -55,12 +61,12 @@ extension LlamaModel {
         var done = [Bool](repeating: params.maxTokens == 0, count: B)
         var ruleStates = (0..<B).map { _ in tokenizer == nil ? nil : stopRule?.makeState(after: answerPrefix) }
 
-        /// Logits (B, V) of the given hidden rows (one per sequence).
-        func logits(_ h: Tensor, rows: [Int]) throws -> [Float] {
+        /// Logits (B, V) of the given hidden rows (one per sequence), and their values (B) if asked for.
+        func logits(_ h: Tensor, rows: [Int]) throws -> (logits: [Float], values: [Float]) {
             let last = try Tensor(shape: [B, C], values: rows.flatMap { r in Array(UnsafeBufferPointer(start: h.data + r * C, count: C)) })
-            return try withNoGrad { try linear(last, head).values }
+            return try withNoGrad { (try linear(last, head).values, wantValues ? try self.values(hidden: last).values : []) }
         }
-        var l = try logits(forwardInference(tokens: tokens, positions: positions, cache: cache), rows: (0..<B).map { $0 * L0 + L0 - 1 })
+        var (l, v) = try logits(forwardInference(tokens: tokens, positions: positions, cache: cache), rows: (0..<B).map { $0 * L0 + L0 - 1 })
         var step = 0
         while done.contains(false) {
             var next = [Int32](repeating: 0, count: B)
@@ -70,6 +76,8 @@ extension LlamaModel {
                 }
                 results[b].tokens.append(picked.token)
                 results[b].logprobs.append(picked.logprob)
+                results[b].drawnLogprobs.append(picked.drawn)
+                if wantValues { results[b].values.append(v[b]) }
                 if params.repetitionPenalty != 1 { seen[b].insert(picked.token) }
                 next[b] = picked.token
                 if stopTokens.contains(picked.token) {
@@ -86,7 +94,7 @@ extension LlamaModel {
             guard done.contains(false), cache.length < S else { break }
             // Finished rows keep feeding a pad token; their outputs are never read.
             let pos = (0..<B).map { Int32(prompts[$0].count + step - 1) }
-            l = try logits(forwardInference(tokens: next, positions: pos, cache: cache), rows: Array(0..<B))
+            (l, v) = try logits(forwardInference(tokens: next, positions: pos, cache: cache), rows: Array(0..<B))
         }
         if let tokenizer {
             for b in 0..<B { results[b].text = tokenizer.decode(results[b].tokens.filter { !stopTokens.contains($0) }.map(Int.init), skipSpecial: true) }

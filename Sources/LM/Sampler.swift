@@ -67,9 +67,13 @@ public struct Sampler {
     }
 
     /// Picks the next token from `logits` (V), given the tokens seen so far (for the repetition penalty).
-    /// Returns the token and its log-probability under the *unmodified* model distribution
-    /// (log-softmax of the raw logits), which is what PPO's ratio needs.
-    public mutating func sample(_ logits: UnsafeMutableBufferPointer<Float>, seen: Set<Int32>) -> (token: Int32, logprob: Float) {
+    /// Returns the token, its log-probability under the *unmodified* model distribution (log-softmax of
+    /// the raw logits, what the OpenAI API reports), and `drawn`: its log-probability under the
+    /// distribution it was drawn from before top-k/top-p, log-softmax(logits / T) after any repetition
+    /// penalty (= `logprob` at T 0). With no penalty, `drawn` is exactly what PPO scores at the
+    /// sampling temperature, so RL reuses it as the behaviour log-prob instead of a second forward pass.
+    public mutating func sample(_ logits: UnsafeMutableBufferPointer<Float>, seen: Set<Int32>)
+        -> (token: Int32, logprob: Float, drawn: Float) {
         let V = logits.count
         var mx = -Float.infinity
         for v in 0..<V { mx = max(mx, logits[v]) }
@@ -91,7 +95,8 @@ public struct Sampler {
         if p.temperature == 0 {
             var best = 0
             for v in 1..<V where logits[v] > logits[best] { best = v }
-            return (Int32(best), rawLogprob(Int32(best), raw(Int32(best))))
+            let lp = rawLogprob(Int32(best), raw(Int32(best)))
+            return (Int32(best), lp, lp)
         }
         // Candidates: tokens within 30/T nats of the best (the rest carry < e⁻³⁰ relative mass and cannot
         // change top-k/top-p choices in float precision), sorted by logit. Keeps decode from sorting all of V.
@@ -105,6 +110,11 @@ public struct Sampler {
         let top = logits[Int(cand.first!)], invT = 1 / p.temperature
         var probs = cand.map { exp((logits[Int($0)] - top) * invT) }
         var total = probs.reduce(0, +)
+        // The tempered normalizer over every candidate, before top-k/top-p cut any: the tokens below the
+        // floor add at most V·e⁻³⁰ ≈ 10⁻⁸ of it.
+        var tempered = total
+        for t in order.dropFirst(cand.count) { tempered += exp((logits[Int(t)] - top) * invT) }
+        let logTempered = log(tempered)
         if p.topP < 1 {
             var acc: Float = 0, keep = probs.count
             for (i, q) in probs.enumerated() {
@@ -122,6 +132,6 @@ public struct Sampler {
             acc += probs[i]
             if u < acc { pick = t; break }
         }
-        return (pick, rawLogprob(pick, raw(pick)))
+        return (pick, rawLogprob(pick, raw(pick)), (logits[Int(pick)] - top) * invT - logTempered)
     }
 }

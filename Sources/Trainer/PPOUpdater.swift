@@ -1,4 +1,5 @@
 // The PPO/GRPO update: score rollouts, compute advantages, then clipped mini-batch epochs.
+import Foundation
 import LM
 import Tensor
 
@@ -59,15 +60,26 @@ public final class PPOUpdater {
     func tempered(_ h: Tensor) throws -> Tensor { temperature == 1 ? h : try scale(h, 1 / temperature) }
 
     /// Fills each rollout's behaviour log-probs and values (and reference log-probs), teacher-forced
-    /// with no gradient, so the first epoch's ratio is exactly 1.
+    /// with no gradient, so the first epoch's ratio is exactly 1. A mini-batch whose rollouts already
+    /// carry them (the sampler's, ``RolloutConfig/reuseLogprobs``) skips the policy's forward pass and
+    /// runs only the reference's.
     public func score(_ rollouts: inout [Rollout]) throws {
         for start in stride(from: 0, to: rollouts.count, by: config.miniBatchSize) {
             let end = min(start + config.miniBatchSize, rollouts.count)
+            let carried = rollouts[start..<end].allSatisfy { r in
+                r.logprobs.count == r.responseTokens.count && (config.algorithm == .grpo || r.values.count == r.responseTokens.count)
+            }
             let packed = PackedBatch(Array(rollouts[start..<end]))
             let (logp, values, refLogp): ([[Float]], [[Float]], [[Float]]) = try withNoGrad {
-                let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
-                let lp = try model.tokenLogProbs(hidden: tempered(h), targets: packed.targets).values
-                let v = config.algorithm == .ppo ? try model.values(hidden: h).values : [Float](repeating: 0, count: lp.count)
+                let lp: [Float], v: [Float]
+                if carried {
+                    lp = packed.scatter(rollouts[start..<end].map(\.logprobs))
+                    v = config.algorithm == .ppo ? packed.scatter(rollouts[start..<end].map(\.values)) : [Float](repeating: 0, count: lp.count)
+                } else {
+                    let h = try model.hiddenStates(tokens: packed.tokens, batch: packed.batch)
+                    lp = try model.tokenLogProbs(hidden: tempered(h), targets: packed.targets).values
+                    v = config.algorithm == .ppo ? try model.values(hidden: h).values : [Float](repeating: 0, count: lp.count)
+                }
                 var ref = lp
                 switch reference {
                 case .model(let r)?:
@@ -223,10 +235,14 @@ public final class PPOUpdater {
     }
 
     /// Score → advantages → update, the part of the RL loop after rollout and reward.
-    public func step(_ rollouts: inout [Rollout]) throws -> PPOStats {
+    public func step(_ rollouts: inout [Rollout], phases: StepPhases? = nil) throws -> PPOStats {
+        let t0 = Date()
         try score(&rollouts)
+        let t1 = Date()
         let (adv, ret, kl) = advantages(rollouts)
         var stats = try update(rollouts, advantages: adv, returns: ret)
+        phases?.score += t1.timeIntervalSince(t0)
+        phases?.epochs += Date().timeIntervalSince(t1)
         stats.kl = kl
         return stats
     }

@@ -84,14 +84,15 @@ public final class RLTrainer {
         let cfg = recipe.rollout
         while step < cfg.steps {
             let s = step + 1
-            let t0 = Date()
+            let t0 = Date(), phases = StepPhases()
             // 1. Rollout and 2. reward.
             let scored = try await sampler.sample(policy: policy, items: itemsForStep(step), samples: cfg.samplesPerPrompt,
-                                                  config: cfg, seed: samplingSeed(step), groupOffset: step * cfg.promptsPerStep)
+                                                  config: cfg, seed: samplingSeed(step), groupOffset: step * cfg.promptsPerStep,
+                                                  values: recipe.ppo.algorithm == .ppo, phases: phases)
             let t1 = Date()
             // 3. Advantage and 4. update.
             var rollouts = scored.map(\.rollout)
-            let stats = try updater.step(&rollouts)
+            let stats = try updater.step(&rollouts, phases: phases)
             let t2 = Date()
             // 5. Log.
             var m = Self.rolloutMetrics(scored)
@@ -103,6 +104,11 @@ public final class RLTrainer {
             m["advantage_mean"] = Double(stats.advantageMean)
             m["rollout_seconds"] = t1.timeIntervalSince(t0)
             m["update_seconds"] = t2.timeIntervalSince(t1)
+            // The phases inside those two: rollout = generation + reward, update = score + epochs.
+            m["generation_seconds"] = phases.generation
+            m["reward_seconds"] = phases.reward
+            m["score_seconds"] = phases.score
+            m["epochs_seconds"] = phases.epochs
             step = s
             if step % max(cfg.saveEvery, 1) == 0 || step == cfg.steps {
                 try save(to: checkpointURL)

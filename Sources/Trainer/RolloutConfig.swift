@@ -27,6 +27,12 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
     public var saveEvery = 1
     /// Sequences sampled together (one KV cache, one matmul per weight per step).
     public var batchSize = 16
+    /// Keep the sampler's log-probs at the sampling temperature (and, for PPO, the value head's output
+    /// on the decode's hidden states) as the behaviour log-probs and old values, so the update's
+    /// scoring pass runs only the reference. They come from the same weights as a teacher-forced pass
+    /// and differ from it only in summation order (RolloutLogprobTests bounds it); `false` restores
+    /// the teacher-forced pass, the reference behaviour.
+    public var reuseLogprobs = true
 
     public init() {}
 
@@ -34,6 +40,7 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         case steps, promptsPerStep = "prompts_per_step", samplesPerPrompt = "samples_per_prompt"
         case maxNewTokens = "max_new_tokens", temperature, topP = "top_p", maxPromptTokens = "max_prompt_tokens"
         case saveEvery = "save_every", batchSize = "batch_size", stopAtCodeEnd = "stop_at_code_end"
+        case reuseLogprobs = "reuse_logprobs"
     }
 
     public init(from decoder: Decoder) throws {
@@ -49,5 +56,6 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
         stopAtCodeEnd = try c.decodeIfPresent(Bool.self, forKey: .stopAtCodeEnd) ?? d.stopAtCodeEnd
+        reuseLogprobs = try c.decodeIfPresent(Bool.self, forKey: .reuseLogprobs) ?? d.reuseLogprobs
     }
 }

@@ -15,13 +15,28 @@ public struct ScoredSample: Sendable {
     public var truncated = false
 }
 
+/// Wall time of the phases of one RL step, for the metrics log and `benchmarks/rl_step.sh`: the loop fills
+/// it as it goes, so callers that do not care pass nothing.
+public final class StepPhases {
+    /// Sampling the responses (the decoder).
+    public var generation: Double = 0
+    /// The reward: oracle, compile gate and patterns over every response.
+    public var reward: Double = 0
+    /// Teacher-forced scoring before the epochs: behaviour log-probs, values and reference log-probs.
+    public var score: Double = 0
+    /// The clipped mini-batch epochs (forward, backward, optimizer).
+    public var epochs: Double = 0
+    public init() {}
+}
+
 /// Rollout + reward for one RL step.
 ///
-/// Sampling runs on the policy itself (``LlamaModel/generate(prompts:params:stopTokens:tokenizer:batchSize:)``):
-/// all rollouts of a step in one batch, each step one F32 matmul per weight over every row, which
-/// on CPU beats per-row quantized decoding by a wide margin (docs/SRCODE.md). The tokenizer, chat
-/// format and stop tokens come from the base model's ``Generator``. Log-probs for PPO are recomputed
-/// by the training forward (``PPOUpdater/score(_:)``).
+/// Sampling runs on the policy itself (`LlamaModel.generate`): all rollouts of a step in one batch,
+/// each step one F32 matmul per weight over every row, which on CPU beats per-row quantized decoding
+/// by a wide margin (docs/SRCODE.md). The tokenizer, chat format and stop tokens come from the base
+/// model's ``Generator``. With ``RolloutConfig/reuseLogprobs`` the rollouts leave here with their
+/// behaviour log-probs (and PPO's old values) from the sampler, so ``PPOUpdater/score(_:)`` runs only
+/// the reference; otherwise it recomputes them teacher-forced.
 public struct RolloutSampler {
     public let tokenizer: Tokenizer
     public let chat: ChatPrompt
@@ -41,9 +56,12 @@ public struct RolloutSampler {
     }
 
     /// `samples` responses for each (record, prompt) item, consecutive per item (GRPO groups), scored.
-    /// Sequence i samples from stream `seed + i`, so a step is reproducible from its seed.
+    /// Sequence i samples from stream `seed + i`, so a step is reproducible from its seed. `values`:
+    /// also keep the critic's values along the way (PPO, with ``RolloutConfig/reuseLogprobs``).
     public func sample(policy: LlamaModel, items: [(record: PromptRecord, prompt: String)], samples: Int,
-                       config: RolloutConfig, seed: UInt64, groupOffset: Int = 0) async throws -> [ScoredSample] {
+                       config: RolloutConfig, seed: UInt64, groupOffset: Int = 0, values: Bool = false,
+                       phases: StepPhases? = nil) async throws -> [ScoredSample] {
+        let t0 = Date()
         var prompts: [[Int32]] = [], owners: [Int] = []
         for (i, item) in items.enumerated() {
             let p = promptTokens(item.prompt)
@@ -51,7 +69,11 @@ public struct RolloutSampler {
         }
         let params = SamplingParams(temperature: config.temperature, topP: config.topP, maxTokens: config.maxNewTokens, seed: seed)
         let results = try policy.generate(prompts: prompts, params: params, stopTokens: stopTokens, tokenizer: tokenizer,
-                                          batchSize: config.batchSize, stopRule: config.stopAtCodeEnd ? .endOfFirstCodeBlock : nil)
+                                          batchSize: config.batchSize, stopRule: config.stopAtCodeEnd ? .endOfFirstCodeBlock : nil,
+                                          values: values && config.reuseLogprobs)
+        let t1 = Date()
+        phases?.generation += t1.timeIntervalSince(t0)
+        defer { phases?.reward += Date().timeIntervalSince(t1) }
         // Rewards: the oracle and the compile gate per response, two at a time (the machine's cores).
         let bytes: [[[UInt8]]] = results.map { r in
             r.tokens.map { stopTokens.contains($0) ? [] : tokenizer.decodeBytes([Int($0)]) }
@@ -74,9 +96,13 @@ public struct RolloutSampler {
         }
         return results.indices.map { i in
             let item = items[owners[i]]
-            return ScoredSample(recordID: item.record.id, prompt: item.prompt,
-                                rollout: Rollout(promptTokens: prompts[i], responseTokens: results[i].tokens,
-                                                 rewards: rewards[i]!.perToken, group: groupOffset + owners[i]),
+            var rollout = Rollout(promptTokens: prompts[i], responseTokens: results[i].tokens,
+                                  rewards: rewards[i]!.perToken, group: groupOffset + owners[i])
+            if config.reuseLogprobs {
+                rollout.logprobs = results[i].drawnLogprobs
+                rollout.values = results[i].values
+            }
+            return ScoredSample(recordID: item.record.id, prompt: item.prompt, rollout: rollout,
                                 text: results[i].text, reward: rewards[i]!, truncated: results[i].finishReason == .length)
         }
     }

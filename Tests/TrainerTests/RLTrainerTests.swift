@@ -103,6 +103,13 @@ enum TinyRL {
                     "truncated_rate", "stub_rate"] {
             #expect(m[0][key] != nil, "missing \(key)")
         }
+        // The phases add up to the two wall-clock sums they split (benchmarks/rl_step.sh reads them).
+        for row in MetricsLog.read(dir.appendingPathComponent("metrics.jsonl")).map(\.values) {
+            let p = ["generation", "reward", "score", "epochs"].map { row[$0 + "_seconds"] ?? -1 }
+            #expect(p.allSatisfy { $0 >= 0 }, "missing or negative phase time: \(p)")
+            #expect(abs(p[0] + p[1] - (row["rollout_seconds"] ?? 0)) < 0.05)
+            #expect(abs(p[2] + p[3] - (row["update_seconds"] ?? 0)) < 0.05)
+        }
         // Four rollouts per step (2 prompts × 2 samples), each logged with its text.
         #expect(MetricsLog.read(dir.appendingPathComponent("rollouts.jsonl")).count == 8)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("final.safetensors").path))
