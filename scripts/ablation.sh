@@ -79,6 +79,16 @@ echo "== eval: HumanEval pass@1 (greedy)"
 $S eval complete --benchmark humaneval --problems "$HUMANEVAL" --out "$OUT/eval/humaneval" "${MODELS[@]}"
 stop_after eval
 
+echo "== adapters: results/adapters/ (F16, LoRA only) and their sha256"
+mkdir -p results/adapters
+$S model publish-adapter "$OUT/sft/final.safetensors" --out results/adapters/sft.safetensors
+for seed in $SEEDS; do
+  for arm in instance grpo token; do
+    $S model publish-adapter "$OUT/ppo-$arm-s$seed/adapter.safetensors" --out "results/adapters/ppo-$arm-s$seed.safetensors"
+  done
+done
+(cd results/adapters && sha256sum *.safetensors > SHA256SUMS && cat SHA256SUMS)
+
 echo "== summary: results/ablation.json"
 python3 scripts/ablation_summary.py "$OUT/eval" > results/ablation.json
 cat "$OUT/eval/cyberseceval/comparison.md"

@@ -5,13 +5,22 @@ import Foundation
 public typealias NamedWeights = [String: (shape: [Int], data: [Float])]
 
 public enum SafeTensors {
-    /// Writes `tensors` as F32 with string `metadata` (safetensors' `__metadata__`), atomically.
-    public static func write(_ tensors: [(name: String, shape: [Int], data: UnsafePointer<Float>)], metadata: [String: String], to url: URL) throws {
+    /// How tensors are stored on disk. Training state is F32; F16 halves published adapters.
+    public enum StorageType: String, Sendable {
+        case f32 = "F32", f16 = "F16"
+        var width: Int { self == .f32 ? 4 : 2 }
+    }
+
+    /// Writes `tensors` as `dtype` (F32 by default) with string `metadata` (safetensors' `__metadata__`),
+    /// atomically. F16 rounds to nearest and refuses values beyond its range (±65504) rather than
+    /// writing infinities.
+    public static func write(_ tensors: [(name: String, shape: [Int], data: UnsafePointer<Float>)], metadata: [String: String],
+                             to url: URL, dtype: StorageType = .f32) throws {
         var header: [String: Any] = ["__metadata__": metadata]
         var offset = 0
         for t in tensors {
-            let bytes = t.shape.reduce(1, *) * 4
-            header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + bytes]]
+            let bytes = t.shape.reduce(1, *) * dtype.width
+            header[t.name] = ["dtype": dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + bytes]]
             offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
@@ -19,7 +28,18 @@ public enum SafeTensors {
         var out = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
         out.append(json)
-        for t in tensors { out.append(UnsafeBufferPointer(start: t.data, count: t.shape.reduce(1, *))) }
+        for t in tensors {
+            let values = UnsafeBufferPointer(start: t.data, count: t.shape.reduce(1, *))
+            switch dtype {
+            case .f32: out.append(values)
+            case .f16:
+                if let i = values.firstIndex(where: { !$0.isFinite || abs($0) > Float(Float16.greatestFiniteMagnitude) }) {
+                    throw LMError.io(path: url.path, reason: "tensor '\(t.name)' value \(values[i]) at \(i) does not fit F16")
+                }
+                let half = values.map { Float16($0).bitPattern.littleEndian }
+                half.withUnsafeBufferPointer { out.append($0) }
+            }
+        }
         do { try out.write(to: url, options: .atomic) } catch {
             throw LMError.io(path: url.path, reason: "cannot write: \(error.localizedDescription)")
         }

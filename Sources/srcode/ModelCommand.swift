@@ -1,14 +1,16 @@
 // `srcode model …`: fetch models into the cache and describe model files.
 import ArgumentParser
 import Foundation
+import LM
 import ModelHub
 import ModelIO
+import Vul2Safe
 
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Fetch models into the local cache and describe model files.",
-        subcommands: [Pull.self, Info.self, Path.self]
+        subcommands: [Pull.self, Info.self, Path.self, PublishAdapter.self]
     )
 
     /// `srcode model pull <spec>`.
@@ -28,6 +30,29 @@ struct ModelCommand: AsyncParsableCommand {
             let hub = HubDownloader(log: log)
             let path = try await ModelResolver(log: log, hubDownloader: { try await hub.download(repo: $0, file: $1) }).pull(spec)
             print(path)
+        }
+    }
+
+    /// `srcode model publish-adapter <adapter> --out <file>`: the F16, LoRA-only copy for `results/adapters/`.
+    struct PublishAdapter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish-adapter",
+            abstract: "Write a trained adapter's LoRA tensors as F16 safetensors and print its sha256.",
+            discussion: """
+            Reads an RL `adapter.safetensors` or an SFT checkpoint, keeps only the LoRA pairs and the \
+            metadata that says how to apply them, and writes them in F16: the form a published run \
+            commits, which `srcode eval … --model NAME=BASE@FILE` loads like the original.
+            """
+        )
+        @Argument(help: "The trained adapter or checkpoint (safetensors).") var adapter: String
+        @Option(help: "Where to write the F16 copy.") var out: String
+
+        func run() async throws {
+            let dst = URL(fileURLWithPath: out)
+            let r = try AdapterPublisher.publish(from: URL(fileURLWithPath: adapter), to: dst)
+            let bytes = try Data(contentsOf: dst)
+            print("publish-adapter: \(r.tensors) LoRA tensors, \(r.values) values, \(bytes.count) bytes, largest F16 rounding \(r.maxRoundingError)")
+            print("\(SHA256Digest.hash(bytes).map { String(format: "%02x", $0) }.joined())  \(out)")
         }
     }
 

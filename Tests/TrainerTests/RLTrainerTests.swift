@@ -177,6 +177,30 @@ enum TinyRL {
         let got = try dec.forward(tokens: tokens, sequence: 0, cache: cache)
         let want = try logits(ppo)
         #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-4 })
+
+        // The published F16 copies (results/adapters/): LoRA pairs only, metadata kept, same model within F16 rounding.
+        for (source, model) in [(adapter, ppo), (sftFile, sft)] {
+            let published = dir.appendingPathComponent("published-" + source.lastPathComponent)
+            let report = try AdapterPublisher.publish(from: source, to: published)
+            let (tensors, meta) = try SafeTensors.read(published)
+            #expect(tensors.keys.allSatisfy { $0.hasSuffix(".lora_A.weight") || $0.hasSuffix(".lora_B.weight") })
+            let sourceMeta = try SafeTensors.read(source).metadata
+            #expect(tensors.count == report.tensors && meta == sourceMeta)
+            #expect(report.maxRoundingError > 0 && report.maxRoundingError < 1e-3)
+            let dec = try gen.model.adapted(checkpoint: published.path)
+            let cache = dec.makeCache(sequences: 1, capacity: 8)
+            cache.halfPrecision = false
+            let got = try dec.forward(tokens: tokens, sequence: 0, cache: cache)
+            let want = try logits(model)
+            #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-2 }, "\(source.lastPathComponent)")
+        }
+        #expect(throws: (any Error).self) {  // nothing to publish in a file without LoRA pairs
+            let plain = dir.appendingPathComponent("plain.safetensors")
+            try [Float(1), 2].withUnsafeBufferPointer {
+                try SafeTensors.write([(name: "x", shape: [2], data: $0.baseAddress!)], metadata: [:], to: plain)
+            }
+            _ = try AdapterPublisher.publish(from: plain, to: dir.appendingPathComponent("out.safetensors"))
+        }
     }
 }
 
