@@ -33,6 +33,18 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
     /// and differ from it only in summation order (RolloutLogprobTests bounds it); `false` restores
     /// the teacher-forced pass, the reference behaviour.
     public var reuseLogprobs = true
+    /// Which decoder samples the rollouts.
+    public enum Engine: String, Codable, Sendable {
+        /// The F32 policy itself, all rows batched (`LlamaModel.generate`): exactly the policy PPO scores.
+        case f32
+        /// The GGUF decoder with the earlier stage and the current LoRA merged into F32 rows of the
+        /// adapted projections (`InferenceModel.adapted(from:)`), every other weight still quantized:
+        /// fewer bytes per decode step, but activations are rounded as llama.cpp rounds them, so the
+        /// samples come from a slightly different distribution than the F32 policy. Behaviour log-probs
+        /// are then always recomputed on the F32 policy (``reuseLogprobs`` has nothing to reuse).
+        case quantized
+    }
+    public var engine: Engine = .f32
 
     public init() {}
 
@@ -40,7 +52,7 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         case steps, promptsPerStep = "prompts_per_step", samplesPerPrompt = "samples_per_prompt"
         case maxNewTokens = "max_new_tokens", temperature, topP = "top_p", maxPromptTokens = "max_prompt_tokens"
         case saveEvery = "save_every", batchSize = "batch_size", stopAtCodeEnd = "stop_at_code_end"
-        case reuseLogprobs = "reuse_logprobs"
+        case reuseLogprobs = "reuse_logprobs", engine
     }
 
     public init(from decoder: Decoder) throws {
@@ -57,5 +69,6 @@ public struct RolloutConfig: Codable, Sendable, Equatable {
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
         stopAtCodeEnd = try c.decodeIfPresent(Bool.self, forKey: .stopAtCodeEnd) ?? d.stopAtCodeEnd
         reuseLogprobs = try c.decodeIfPresent(Bool.self, forKey: .reuseLogprobs) ?? d.reuseLogprobs
+        engine = try c.decodeIfPresent(Engine.self, forKey: .engine) ?? d.engine
     }
 }

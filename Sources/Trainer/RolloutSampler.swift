@@ -42,12 +42,22 @@ public struct RolloutSampler {
     public let chat: ChatPrompt
     public let stopTokens: Set<Int32>
     public var composer: RewardComposer
+    /// The quantized decoder that `rollout.engine: quantized` merges the current LoRA into: the base
+    /// model's, with any earlier stage (`init:`, folded into the F32 policy) already merged.
+    public var quantizedBase: InferenceModel
 
     public init(base: Generator, composer: RewardComposer) {
         tokenizer = base.tokenizer
         chat = base.chat
         stopTokens = base.stopTokens
         self.composer = composer
+        quantizedBase = base.model
+    }
+
+    /// Merges the earlier stage (`init:`, which the F32 policy has folded in) into ``quantizedBase``,
+    /// so both engines sample the same model.
+    public mutating func mergeEarlierStage(_ checkpoint: String) throws {
+        quantizedBase = try quantizedBase.adapted(checkpoint: checkpoint)
     }
 
     /// Prompt token ids for an implicit prompt (one user turn, then the assistant header).
@@ -68,9 +78,19 @@ public struct RolloutSampler {
             for _ in 0..<samples { prompts.append(p); owners.append(i) }
         }
         let params = SamplingParams(temperature: config.temperature, topP: config.topP, maxTokens: config.maxNewTokens, seed: seed)
-        let results = try policy.generate(prompts: prompts, params: params, stopTokens: stopTokens, tokenizer: tokenizer,
-                                          batchSize: config.batchSize, stopRule: config.stopAtCodeEnd ? .endOfFirstCodeBlock : nil,
-                                          values: values && config.reuseLogprobs)
+        let stopRule: StopRule? = config.stopAtCodeEnd ? .endOfFirstCodeBlock : nil
+        let results: [GenerationResult]
+        switch config.engine {
+        case .f32:
+            results = try policy.generate(prompts: prompts, params: params, stopTokens: stopTokens, tokenizer: tokenizer,
+                                          batchSize: config.batchSize, stopRule: stopRule, values: values && config.reuseLogprobs)
+        case .quantized:
+            // A policy without LoRA is the base (+ earlier stage) itself: nothing to merge.
+            let decoder = Generator(model: policy.lora == nil ? quantizedBase : try quantizedBase.adapted(from: policy),
+                                    tokenizer: tokenizer, chat: chat)
+            decoder.stopTokens = stopTokens
+            results = try decoder.generate(prompts: prompts, params: params, stopRule: stopRule)
+        }
         let t1 = Date()
         phases?.generation += t1.timeIntervalSince(t0)
         defer { phases?.reward += Date().timeIntervalSince(t1) }

@@ -34,7 +34,8 @@ struct RewardDiagnoseCommand: AsyncParsableCommand {
         if withInit, let initFrom = recipe.initFrom { try policy.fold(checkpoint: initFrom) }
         let records = try PromptRecord.load(path: recipe.data.train, split: recipe.data.split, languages: recipe.data.languages,
                                             limit: recipe.data.limit, strict: strict) { printError("skip \($0)") }
-        let sampler = RolloutSampler(base: generator, composer: RewardComposer(config: recipe.reward))
+        var sampler = RolloutSampler(base: generator, composer: RewardComposer(config: recipe.reward))
+        if recipe.rollout.engine == .quantized, withInit, let initFrom = recipe.initFrom { try sampler.mergeEarlierStage(initFrom) }
         var items: [(record: PromptRecord, prompt: String)] = []
         for r in records {
             for p in r.prompts where sampler.promptTokens(p).count <= recipe.rollout.maxPromptTokens { items.append((r, p)) }

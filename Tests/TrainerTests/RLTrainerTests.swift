@@ -115,6 +115,32 @@ enum TinyRL {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("final.safetensors").path))
     }
 
+    /// `rollout.engine: quantized` samples the policy through the decoder with the LoRA merged: on the
+    /// tiny model (an F32 "quantized" twin) it draws the same tokens as the F32 engine from the same seed,
+    /// and leaves the behaviour log-probs to the scoring pass.
+    @Test func quantizedEngineSamplesThePolicyWithItsAdapter() async throws {
+        let recipe = TinyRL.recipe(output: "unused", steps: 1)
+        let (policy, gen) = try TinyRL.models(seed: 1, lora: recipe.lora!)
+        var rng = SeededRNG(seed: 4)
+        for (_, t) in policy.trainableParameters() { for i in 0..<t.count { t.data[i] += 0.3 * rng.normal() } }
+        let sampler = RolloutSampler(base: gen, composer: RewardComposer(config: recipe.reward, compile: { _ in true }))
+        let items = TinyRL.record().prompts.map { (record: TinyRL.record(), prompt: $0) }
+        var config = recipe.rollout
+        config.stopAtCodeEnd = false
+        func draw(_ engine: RolloutConfig.Engine) async throws -> [Rollout] {
+            config.engine = engine
+            return try await sampler.sample(policy: policy, items: items, samples: 2, config: config, seed: 9).map(\.rollout)
+        }
+        let f32 = try await draw(.f32), quantized = try await draw(.quantized)
+        #expect(f32.map(\.responseTokens) == quantized.map(\.responseTokens))
+        #expect(f32.allSatisfy { $0.logprobs.count == $0.responseTokens.count })
+        #expect(quantized.allSatisfy { $0.logprobs.isEmpty })
+        // The adapter matters: the base decoder alone draws something else.
+        let plain = try await RolloutSampler(base: gen, composer: sampler.composer)
+            .sample(policy: try TinyRL.models(seed: 1, lora: recipe.lora!).0, items: items, samples: 2, config: config, seed: 9)
+        #expect(plain.map(\.rollout.responseTokens) != quantized.map(\.responseTokens))
+    }
+
     @Test func resumeIsBitExact() async throws {
         let straight = try tempDir(), resumed = try tempDir()
         defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: resumed) }
