@@ -1,5 +1,6 @@
 // generation-bench: prefill and decode speed (batch 1 and 8) and peak RSS of the LM Generator on a GGUF.
 // usage: generation-bench <model.gguf|alias> [--prompt-tokens 128] [--decode-tokens 128] [--threads 2]
+//        generation-bench <model.gguf|alias> --rollouts 16 --decode-tokens 384   (RL rollouts: F32 batched vs quantized + merged LoRA)
 import Foundation
 import LM
 import ModelIO
@@ -44,6 +45,31 @@ QuantizedMatrix.threads = option("--threads", 2)
 
 let gen = try Generator.load(path: path)
 let model = gen.model
+
+// Rollout mode (issue 12): R sampled sequences of N tokens from a LoRA policy, through the two engines
+// an RL step could sample with: the F32 policy batched (what `srcode train ppo` does) and the quantized
+// decoder with the adapter merged into its F32 rows. No stop tokens, so both run all R × N tokens.
+let R = option("--rollouts", 0)
+if R > 0 {
+    let policy = try LlamaModel.load(path: path, seed: 1)
+    try policy.addLoRA(LoRAConfig(rank: 8, alpha: 16, targets: ["q_proj", "k_proj", "v_proj", "o_proj"]), seed: 1)
+    let tasks = ["Write a C function that copies a user name into a fixed buffer and prints a greeting.",
+                 "Write a C program that reads lines from stdin into a growing array and prints them reversed.",
+                 "Write a C function that builds a shell command from a file name and runs it.",
+                 "Write a C function that allocates an array of n records and fills it from a file."]
+    let prompts = (0..<R).map { gen.encode(gen.chat.render([(role: "user", content: tasks[$0 % tasks.count])])) }
+    let params = SamplingParams(temperature: 0.8, maxTokens: N, seed: 3)
+    var f32: [GenerationResult] = []
+    let tF32 = try seconds { f32 = try policy.generate(prompts: prompts, params: params, stopTokens: [], batchSize: R) }
+    let adapted = Generator(model: try model.adapted(from: policy), tokenizer: gen.tokenizer, chat: gen.chat)
+    adapted.stopTokens = []
+    var q: [GenerationResult] = []
+    let tQ = try seconds { q = try adapted.generate(prompts: prompts, params: params) }
+    let (nF, nQ) = (f32.reduce(0) { $0 + $1.tokens.count }, q.reduce(0) { $0 + $1.tokens.count })
+    print(String(format: "RESULT rollouts=%d new_tokens=%d f32_batched_s=%.1f (%.1f tok/s, %d tokens) quantized_merged_s=%.1f (%.1f tok/s, %d tokens) ratio=%.2fx peak_rss_mib=%.0f kernels=%@",
+                 R, N, tF32, Double(nF) / tF32, nF, tQ, Double(nQ) / tQ, nQ, tF32 / tQ, peakRSSMiB(), "\(QuantKernelISA.resolved)"))
+    exit(0)
+}
 let text = String(repeating: "int main(void) { char buf[16]; strcpy(buf, argv[1]); return 0; }\n", count: 40)
 let prompt = Array(gen.encode(text).prefix(P))
 
