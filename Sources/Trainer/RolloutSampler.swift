@@ -43,21 +43,24 @@ public struct RolloutSampler {
     public let stopTokens: Set<Int32>
     public var composer: RewardComposer
     /// The quantized decoder that `rollout.engine: quantized` merges the current LoRA into: the base
-    /// model's, with any earlier stage (`init:`, folded into the F32 policy) already merged.
-    public var quantizedBase: InferenceModel
+    /// model's, with any earlier stage (`init:`, folded into the F32 policy) already merged. `nil` when
+    /// the sampler was built without it, so the F32 engine does not hold the decoder's ~0.45 GB.
+    public var quantizedBase: InferenceModel?
 
-    public init(base: Generator, composer: RewardComposer) {
+    /// - Parameter keepDecoder: keep `base`'s quantized decoder for `rollout.engine: quantized`; the
+    ///   F32 engine needs only its tokenizer, chat format and stop tokens.
+    public init(base: Generator, composer: RewardComposer, keepDecoder: Bool = true) {
         tokenizer = base.tokenizer
         chat = base.chat
         stopTokens = base.stopTokens
         self.composer = composer
-        quantizedBase = base.model
+        quantizedBase = keepDecoder ? base.model : nil
     }
 
     /// Merges the earlier stage (`init:`, which the F32 policy has folded in) into ``quantizedBase``,
     /// so both engines sample the same model.
     public mutating func mergeEarlierStage(_ checkpoint: String) throws {
-        quantizedBase = try quantizedBase.adapted(checkpoint: checkpoint)
+        quantizedBase = try quantizedBase?.adapted(checkpoint: checkpoint)
     }
 
     /// Prompt token ids for an implicit prompt (one user turn, then the assistant header).
@@ -85,6 +88,9 @@ public struct RolloutSampler {
             results = try policy.generate(prompts: prompts, params: params, stopTokens: stopTokens, tokenizer: tokenizer,
                                           batchSize: config.batchSize, stopRule: stopRule, values: values && config.reuseLogprobs)
         case .quantized:
+            guard let quantizedBase else {
+                throw LMError.invalidConfig(field: "rollout.engine", reason: "quantized, but the sampler was built without its decoder")
+            }
             // A policy without LoRA is the base (+ earlier stage) itself: nothing to merge.
             let decoder = Generator(model: policy.lora == nil ? quantizedBase : try quantizedBase.adapted(from: policy),
                                     tokenizer: tokenizer, chat: chat)

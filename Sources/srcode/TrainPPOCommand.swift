@@ -25,15 +25,16 @@ struct TrainPPOCommand: AsyncParsableCommand {
         guard let lora = recipe.lora else {
             throw ValidationError("\(config): train ppo needs a `lora:` section (the reference policy is the adapter-free model)")
         }
-        // Tokenizer, chat format and stop tokens; sampling runs on the policy (or this decoder with it merged).
-        let generator = try Generator.load(path: path)
         // The policy starts from the model with the earlier stage (e.g. SFT) folded in, plus a fresh adapter.
         let policy = try LlamaModel.load(path: path, seed: recipe.seed)
         if let initFrom = recipe.initFrom { try policy.fold(checkpoint: initFrom) }
         try policy.addLoRA(lora, seed: recipe.seed)
         let records = try PromptRecord.load(path: recipe.data.train, split: recipe.data.split, languages: recipe.data.languages,
                                             limit: recipe.data.limit, strict: strict) { printError("skip \($0)") }
-        var sampler = RolloutSampler(base: generator, composer: RewardComposer(config: recipe.reward))
+        // Tokenizer, chat format and stop tokens from the GGUF decoder, which stays loaded only when it
+        // samples (`rollout.engine: quantized`); the default engine samples on the policy itself.
+        var sampler = RolloutSampler(base: try Generator.load(path: path), composer: RewardComposer(config: recipe.reward),
+                                     keepDecoder: recipe.rollout.engine == .quantized)
         if recipe.rollout.engine == .quantized, let initFrom = recipe.initFrom { try sampler.mergeEarlierStage(initFrom) }
         let trainer = try RLTrainer(recipe: recipe, policy: policy, sampler: sampler, records: records)
         printError("train ppo: \(recipe.ppo.algorithm.rawValue), reward level \(recipe.reward.level.rawValue), "
