@@ -72,7 +72,9 @@ private let python = "/usr/bin/python3"
         let sleep = try await box.run(["/bin/sleep", "60"], limits: SandboxLimits(wallSeconds: 1, cpuSeconds: 5))
         #expect(sleep.outcome == .timedOut)
         #expect(sleep.reason.contains("wall-clock"))
-        #expect(Date().timeIntervalSince(start) < 10)
+        // Well under the sleep's 60 s. Not tighter: with the whole suite in parallel on a loaded 2-core
+        // machine, starting the sandbox alone took 12 s once (3.8 s when the suite runs by itself).
+        #expect(Date().timeIntervalSince(start) < 30)
     }
 
     @Test func networkIsUnreachable() async throws {

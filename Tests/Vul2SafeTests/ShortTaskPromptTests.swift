@@ -58,7 +58,8 @@ import Vul2SafeTesting
         _ = try await Vul2SafeBuilder(options: o, teacher: try OpenAITeacher(settings: s), gates: gates).run()
         let line = try String(contentsOfFile: dir + "/out/primevul_plus.jsonl", encoding: .utf8).split(separator: "\n")[0]
         let rec = try JSONDecoder().decode(PrimeVulPlusRecord.self, from: Data(line.utf8))
-        #expect(asked.values == ["short"])
+        // Only the short-task template is asked (more than once only if a loaded machine made the client retry).
+        #expect(!asked.values.isEmpty && asked.values.allSatisfy { $0 == "short" }, "\(asked.values)")
         #expect(rec.prompts.count == 2)
         #expect(rec.prompts[0].origin == "teacher" && rec.prompts[0].text.contains("nickname"))
         #expect(rec.prompts[1].origin == "offline" && rec.prompts[1].style.hasPrefix("short-"))  // the leaking one was dropped
