@@ -123,7 +123,8 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
-            name: "EvaluationTests", dependencies: ["Evaluation", "Charts", "SecurityOracle", "ModelIO", "ExecutionBenchmarks", "Sandbox"],
+            name: "EvaluationTests", dependencies: ["Evaluation", "Charts", "SecurityOracle", "ModelIO", "ExecutionBenchmarks", "Sandbox",
+                                                    "Vul2SafeTesting"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 

@@ -45,8 +45,7 @@ struct EvalSecureCommand: AsyncParsableCommand {
         var reports: [EvalReport] = []
         QuantizedMatrix.threads = max(1, sampling.threads)
         for spec in specs {
-            let path = try await resolveModel(spec.spec)
-            let eval = SecureEval(dataset: dataset, generator: try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings)),
+            let eval = SecureEval(dataset: dataset, generator: try await sampling.sampleGenerator(for: spec, params: sampling.params(settings)),
                                   settings: settings, label: spec.label, model: spec.spec, adapter: spec.adapter,
                                   outDir: flat ? sampling.out : sampling.out + "/" + spec.label)
             let r = try await eval.run()
@@ -62,7 +61,7 @@ struct EvalSecureCommand: AsyncParsableCommand {
 
 /// The options every generating evaluation shares: models, sampling, engine, output.
 struct EvalSamplingOptions: ParsableArguments {
-    @Option(name: .customLong("model"), help: "[label=]spec[@adapter.safetensors]; spec is an alias (qwen2.5-coder-0.5b, smollm2), GGUF path or HF dir. Repeatable.")
+    @Option(name: .customLong("model"), help: "[label=]spec[@adapter.safetensors]; spec is an alias (qwen2.5-coder-0.5b, smollm2), GGUF path or HF dir, or openai:URL[#model] for any OpenAI-compatible endpoint (e.g. openai:http://127.0.0.1:8000/v1). Repeatable.")
     var models: [String] = []
     @Option(help: "Output folder.") var out: String
     @Option(help: "Languages to use, comma-separated ('any' = all; the built-in oracle analyzes c and cpp).") var languages: String = "c,cpp"
@@ -106,6 +105,21 @@ struct EvalSamplingOptions: ParsableArguments {
             guard let l = Language(rawValue: String(name)) else { throw ValidationError("--languages: unknown language \(name)") }
             return l
         })
+    }
+
+    /// The sampler for one `--model` arm: an OpenAI-compatible endpoint for `openai:URL[#model]`
+    /// (`--batch` requests in flight), else the model file resolved and loaded as below.
+    func sampleGenerator(for spec: ModelSpec, params: SamplingParams, defaultEngine: Engine = .f32,
+                         stopRule: StopRule? = nil, answerPrefix: String = "") async throws -> SampleGenerator {
+        if let (url, model) = OpenAISampleGenerator.parse(spec: spec.spec) {
+            guard spec.adapter == nil else { throw ValidationError("--model \(spec.label): an endpoint serves its own weights; drop @adapter") }
+            guard stopRule == nil, answerPrefix.isEmpty else {
+                throw ValidationError("--model \(spec.label): this benchmark pre-fills the answer, which a chat endpoint cannot continue")
+            }
+            return OpenAISampleGenerator(baseURL: url, model: model, params: params, concurrency: batch)
+        }
+        return try sampleGenerator(path: try await resolveModel(spec.spec), adapter: spec.adapter, params: params,
+                                   defaultEngine: defaultEngine, stopRule: stopRule, answerPrefix: answerPrefix)
     }
 
     /// The sampler for one arm: the F32 model with the adapter (LoRA tensors or full weights) folded in

@@ -42,9 +42,8 @@ struct EvalCompleteCommand: AsyncParsableCommand {
         let flat = specs.count == 1 && !(sampling.models.first?.contains("=") ?? false)
         QuantizedMatrix.threads = max(1, sampling.threads)
         for spec in specs {
-            let path = try await resolveModel(spec.spec)
-            let gen = try sampling.sampleGenerator(path: path, adapter: spec.adapter, params: sampling.params(settings),
-                                                   defaultEngine: .quantized, stopRule: .endOfFirstCodeBlock, answerPrefix: prefix)
+            let gen = try await sampling.sampleGenerator(for: spec, params: sampling.params(settings),
+                                                         defaultEngine: .quantized, stopRule: .endOfFirstCodeBlock, answerPrefix: prefix)
             let outDir = flat ? sampling.out : sampling.out + "/" + spec.label
             let generation = ExecGeneration(problems: set, settings: settings, label: spec.label, model: spec.spec,
                                             adapter: spec.adapter, outDir: outDir)
