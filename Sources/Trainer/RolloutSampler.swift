@@ -22,7 +22,8 @@ public final class StepPhases {
     public var generation: Double = 0
     /// The reward: oracle, compile gate and patterns over every response.
     public var reward: Double = 0
-    /// Teacher-forced scoring before the epochs: behaviour log-probs, values and reference log-probs.
+    /// The no-gradient scoring before the epochs: reference log-probs, and behaviour log-probs and
+    /// values unless the sampler supplied them.
     public var score: Double = 0
     /// The clipped mini-batch epochs (forward, backward, optimizer).
     public var epochs: Double = 0
@@ -31,12 +32,14 @@ public final class StepPhases {
 
 /// Rollout + reward for one RL step.
 ///
-/// Sampling runs on the policy itself (`LlamaModel.generate`): all rollouts of a step in one batch,
-/// each step one F32 matmul per weight over every row, which on CPU beats per-row quantized decoding
-/// by a wide margin (docs/SRCODE.md). The tokenizer, chat format and stop tokens come from the base
-/// model's ``Generator``. With ``RolloutConfig/reuseLogprobs`` the rollouts leave here with their
-/// behaviour log-probs (and PPO's old values) from the sampler, so ``PPOUpdater/score(_:)`` runs only
-/// the reference; otherwise it recomputes them teacher-forced.
+/// By default sampling runs on the policy itself (`LlamaModel.generate`, `rollout.engine: f32`): all
+/// rollouts of a step in one batch, each decode step one F32 matmul per weight over every row. With
+/// ``RolloutConfig/reuseLogprobs`` the rollouts leave here with their behaviour log-probs (and PPO's
+/// old values) from the sampler, so ``PPOUpdater/score(_:)`` runs only the reference. `engine:
+/// quantized` samples through the GGUF decoder with the LoRA merged instead: 1.14× faster to sample
+/// on this project's benchmark machine, but its samples are not the F32 policy's, so scoring must
+/// recompute the behaviour log-probs and the step comes out slower (docs/BENCHMARKS.md, "RL step").
+/// The tokenizer, chat format and stop tokens come from the base model's ``Generator``.
 public struct RolloutSampler {
     public let tokenizer: Tokenizer
     public let chat: ChatPrompt
