@@ -22,14 +22,26 @@ public final class OpenAISampleGenerator: SampleGenerator {
     public var params: SamplingParams
     /// Requests in flight at once.
     public var concurrency: Int
-    public var timeout: TimeInterval = 900
+    /// Seconds one answer may take. A session of its own carries it: on Linux the shared session's
+    /// 60 s request timeout wins over a request's own, and a CPU server decoding 512 tokens beside
+    /// other work can take longer than that.
+    public let timeout: TimeInterval
+    let session: URLSession
 
-    public init(baseURL: URL, model: String?, params: SamplingParams, concurrency: Int = 4) {
+    public init(baseURL: URL, model: String?, params: SamplingParams, concurrency: Int = 4, timeout: TimeInterval = 1800) {
         self.baseURL = baseURL
         self.model = model
         self.params = params
         self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.default
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.httpMaximumConnectionsPerHost = self.concurrency
+        session = URLSession(configuration: configuration)
     }
+
+    deinit { session.finishTasksAndInvalidate() }
 
     /// `openai:URL[#model]` → the endpoint and the model name (`nil` when none is given).
     public static func parse(spec: String) -> (url: URL, model: String?)? {
@@ -44,7 +56,7 @@ public final class OpenAISampleGenerator: SampleGenerator {
     func listedModel() throws -> String {
         let request = URLRequest(url: baseURL.appendingPathComponent("models"), timeoutInterval: 60)
         let box = ResultBox<String>(count: 1), done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, error in
+        session.dataTask(with: request) { data, response, error in
             box.set(0, Result {
                 if let error { throw EvalError.invalid("\(request.url!): \(error.localizedDescription)") }
                 let object = (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any]
@@ -64,7 +76,7 @@ public final class OpenAISampleGenerator: SampleGenerator {
             gate.wait()
             group.enter()
             let request = try makeRequest(prompt: prompt, seed: params.seed &+ UInt64(firstStream + i))
-            URLSession.shared.dataTask(with: request) { data, response, error in
+            session.dataTask(with: request) { data, response, error in
                 defer { gate.signal(); group.leave() }
                 results.set(i, Result { try Self.decode(data: data, response: response, error: error, url: request.url!) })
             }.resume()
