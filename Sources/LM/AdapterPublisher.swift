@@ -25,18 +25,14 @@ public enum AdapterPublisher {
         let names = tensors.keys.filter { ($0.hasSuffix(".lora_A.weight") || $0.hasSuffix(".lora_B.weight")) && !$0.hasPrefix("optimizer.") }.sorted()
         guard !names.isEmpty else { throw LMError.badCheckpoint(path: source.path, reason: "no LoRA tensors (*.lora_A.weight, *.lora_B.weight)") }
         var report = Report(tensors: names.count, values: 0, maxRoundingError: 0)
-        let buffers = names.map { name -> (name: String, shape: [Int], data: UnsafeMutablePointer<Float>) in
+        let arrays = names.map { name -> (name: String, shape: [Int], values: [Float]) in
             let t = tensors[name]!
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(t.data.count, 1))
-            p.initialize(from: t.data, count: t.data.count)
             report.values += t.data.count
             for v in t.data { report.maxRoundingError = max(report.maxRoundingError, abs(Float(Float16(v)) - v)) }
-            return (name, t.shape, p)
+            return (name, t.shape, t.data)
         }
-        defer { for b in buffers { b.data.deallocate() } }
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try SafeTensors.write(buffers.map { (name: $0.name, shape: $0.shape, data: UnsafePointer($0.data)) }, metadata: meta,
-                              to: destination, dtype: .f16)
+        try SafeTensors.write(arrays: arrays, metadata: meta, to: destination, dtype: .f16)
         return report
     }
 }

@@ -98,13 +98,6 @@ extension LlamaModel {
         }
         let meta = ["format": "srcode-adapter-1", "lora": #"{"rank":1,"alpha":1,"targets":[]}"#,
                     "config": String(decoding: try JSONEncoder().encode(config), as: UTF8.self)]
-        let buffers = arrays.map { arr -> UnsafeMutablePointer<Float> in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(arr.values.count, 1))
-            p.initialize(from: arr.values, count: arr.values.count)
-            return p
-        }
-        defer { for b in buffers { b.deallocate() } }
-        try SafeTensors.write(zip(arrays, buffers).map { (name: $0.name, shape: $0.shape, data: UnsafePointer($1)) },
-                              metadata: meta, to: url)
+        try SafeTensors.write(arrays: arrays, metadata: meta, to: url)
     }
 }

@@ -45,6 +45,19 @@ public enum SafeTensors {
         }
     }
 
+    /// ``write(_:metadata:to:dtype:)`` for tensors held as Swift arrays (exported adapters).
+    public static func write(arrays: [(name: String, shape: [Int], values: [Float])], metadata: [String: String],
+                             to url: URL, dtype: StorageType = .f32) throws {
+        let buffers = arrays.map { arr -> UnsafeMutablePointer<Float> in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(arr.values.count, 1))
+            p.initialize(from: arr.values, count: arr.values.count)
+            return p
+        }
+        defer { for b in buffers { b.deallocate() } }
+        try write(zip(arrays, buffers).map { (name: $0.name, shape: $0.shape, data: UnsafePointer($1)) }, metadata: metadata,
+                  to: url, dtype: dtype)
+    }
+
     /// Reads every tensor (F32, F16 and BF16 are converted to Float32) and the metadata.
     public static func read(_ url: URL) throws -> (tensors: NamedWeights, metadata: [String: String]) {
         let path = url.path
