@@ -56,8 +56,11 @@ public enum SHA256Digest {
     }
 
     /// Lower-case hex digest of a string's UTF-8 bytes.
-    public static func hex(_ string: String) -> String {
-        hash(Array(string.utf8)).map { byte in
+    public static func hex(_ string: String) -> String { hex(bytes: string.utf8) }
+
+    /// Lower-case hex digest of `bytes` (a file's contents, for `sha256sum`-style lines).
+    public static func hex<S: Sequence>(bytes: S) -> String where S.Element == UInt8 {
+        hash(bytes).map { byte in
             let s = String(byte, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()

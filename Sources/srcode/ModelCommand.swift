@@ -52,7 +52,7 @@ struct ModelCommand: AsyncParsableCommand {
             let r = try AdapterPublisher.publish(from: URL(fileURLWithPath: adapter), to: dst)
             let bytes = try Data(contentsOf: dst)
             print("publish-adapter: \(r.tensors) LoRA tensors, \(r.values) values, \(bytes.count) bytes, largest F16 rounding \(r.maxRoundingError)")
-            print("\(SHA256Digest.hash(bytes).map { String(format: "%02x", $0) }.joined())  \(out)")
+            print("\(SHA256Digest.hex(bytes: bytes))  \(out)")
         }
     }
 
