@@ -54,35 +54,36 @@ public final class OpenAISampleGenerator: SampleGenerator {
 
     /// The first model id of `GET {baseURL}/models`, or "default" when the endpoint lists none.
     func listedModel() throws -> String {
-        let request = URLRequest(url: baseURL.appendingPathComponent("models"), timeoutInterval: 60)
-        let box = ResultBox<String>(count: 1), done = DispatchSemaphore(value: 0)
-        session.dataTask(with: request) { data, response, error in
-            box.set(0, Result {
-                if let error { throw EvalError.invalid("\(request.url!): \(error.localizedDescription)") }
-                let object = (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any]
-                return ((object?["data"] as? [[String: Any]])?.first?["id"] as? String) ?? "default"
-            })
-            done.signal()
-        }.resume()
-        done.wait()
-        return try box.values[0]!.get()
+        try perform([URLRequest(url: baseURL.appendingPathComponent("models"), timeoutInterval: 60)]) { data, _, error, url in
+            if let error { throw EvalError.invalid("\(url): \(error.localizedDescription)") }
+            let object = (try? JSONSerialization.jsonObject(with: data ?? Data())) as? [String: Any]
+            return ((object?["data"] as? [[String: Any]])?.first?["id"] as? String) ?? "default"
+        }[0].get()
     }
 
     public func generate(prompts: [String], firstStream: Int) throws -> [GeneratedText] {
         if model == nil { model = try listedModel() }
-        let results = ResultBox<GeneratedText>(count: prompts.count)
+        let requests = try prompts.enumerated().map { i, prompt in
+            try makeRequest(prompt: prompt, seed: params.seed &+ UInt64(firstStream + i))
+        }
+        return try perform(requests, Self.decode).map { try $0.get() }
+    }
+
+    /// Sends `requests`, at most ``concurrency`` in flight, waits for all of them, and returns each
+    /// answer decoded, in request order.
+    func perform<T>(_ requests: [URLRequest], _ decode: @escaping (Data?, URLResponse?, Error?, URL) throws -> T) -> [Result<T, Error>] {
+        let results = ResultBox<T>(count: requests.count)
         let gate = DispatchSemaphore(value: concurrency), group = DispatchGroup()
-        for (i, prompt) in prompts.enumerated() {
+        for (i, request) in requests.enumerated() {
             gate.wait()
             group.enter()
-            let request = try makeRequest(prompt: prompt, seed: params.seed &+ UInt64(firstStream + i))
             session.dataTask(with: request) { data, response, error in
                 defer { gate.signal(); group.leave() }
-                results.set(i, Result { try Self.decode(data: data, response: response, error: error, url: request.url!) })
+                results.set(i, Result { try decode(data, response, error, request.url!) })
             }.resume()
         }
         group.wait()
-        return try results.values.map { try $0!.get() }
+        return results.values.map { $0! }
     }
 
     func makeRequest(prompt: String, seed: UInt64) throws -> URLRequest {
