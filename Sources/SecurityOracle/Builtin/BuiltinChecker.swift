@@ -31,6 +31,7 @@ public enum BuiltinChecker: String, CaseIterable, Sendable {
     case hardcodedSecret = "hardcoded-secret"
     case lengthField = "length-field"
     case invalidFree = "invalid-free"
+    case formatOverflow = "format-overflow"
 }
 
 /// What a checker reports: a span, an optional message suffix, and an optional confidence override.
@@ -54,7 +55,7 @@ extension FunctionScope {
         case .indexCheck: return indexChecks()
         case .constantIndex: return constantIndexes(access: p?.access ?? "write")
         case .nonliteralArg: return nonliteralArgs(fact: p?.fact ?? "formatArg")
-        case .allocSizeOverflow: return allocSizeOverflows()
+        case .allocSizeOverflow: return allocSizeOverflows(allocatorSuffixes: p?.suffixes ?? [])
         case .allocStrlen: return allocStrlen()
         case .uncheckedNull: return uncheckedNulls()
         case .afterFree: return afterFree(double: p?.mode == "double")
@@ -72,6 +73,7 @@ extension FunctionScope {
         case .inputLoopWrite: return inputLoopWrites(readers: Set(p?.functions ?? []))
         case .hardcodedSecret: return hardcodedSecrets(words: p?.contextWords ?? [])
         case .invalidFree: return invalidFrees()
+        case .formatOverflow: return formatOverflows()
         case .lengthField: return lengthFieldCopies(readers: Set(p?.functions ?? []), readerPrefixes: p?.prefixes ?? [])
         }
     }

@@ -74,6 +74,58 @@ extension FunctionScope {
         return out
     }
 
+    /// sprintf into a fixed array whose size is below the format's longest output (``FormatLength``). Formats with an
+    /// unbounded `%s` are `unbounded-copy`'s; destinations of unknown size are not judged.
+    func formatOverflows() -> [Hit] {
+        var out: [Hit] = []
+        for c in calls {
+            guard let u = c.fact?.unboundedCopy, let f = u.format, f < c.args.count, u.dst < c.args.count,
+                  isLiteral(c.args[f]), let d = array(arg: c.args[u.dst]), let size = d.byteSize else { continue }
+            let values = Array(c.args[(f + 1)...])
+            let literals = c.args[f].filter { src8($0) == .string }.map { t($0) }
+            guard let longest = FormatLength.worstCase(literals: literals, argumentBytes: { i in
+                i < values.count ? self.narrowUnsignedBytes(values[i], before: c.nameTok) : nil
+            }), longest + 1 > size else { continue }
+            if let dk = lvalueKey(c.args[u.dst]), destinationSizedForArguments(dk, values, before: c.nameTok) { continue }
+            out.append(Hit(span: callSpan(c), detail: "up to \(longest + 1) bytes into \(size)"))
+        }
+        return out
+    }
+
+    static let narrowUnsignedTypes: [String: Int] = ["uint8_t": 1, "u8": 1, "u_char": 1, "BYTE": 1, "byte": 1, "bool": 1,
+        "_Bool": 1, "guint8": 1, "uint16_t": 2, "u16": 2, "u_short": 2, "ushort": 2, "WORD": 2, "guint16": 2]
+
+    /// Byte size of an argument whose type is a narrow unsigned integer (`unsigned char`, `uint8_t`, `uint16_t`):
+    /// by a cast, a parameter's type or a local declaration before `limit`. Signed narrow types stay `int`-wide
+    /// because a negative value prints like one under `%x`.
+    func narrowUnsignedBytes(_ r: Range<Int>, before limit: Int) -> Int? {
+        func bytes(_ words: [String]) -> Int? {
+            if let w = words.last(where: { FunctionScope.narrowUnsignedTypes[$0] != nil }) { return FunctionScope.narrowUnsignedTypes[w] }
+            guard words.contains("unsigned") else { return nil }
+            return words.contains("char") ? 1 : words.contains("short") ? 2 : nil
+        }
+        if r.count > 2, t(r.lowerBound) == "(", src.match[r.lowerBound] > r.lowerBound, isTypeCast(r.lowerBound) {
+            let close = Int(src.match[r.lowerBound])
+            return bytes(((r.lowerBound + 1)..<close).map { t($0) })
+        }
+        guard r.count == 1, isIdent(r.lowerBound) else { return nil }
+        let name = t(r.lowerBound)
+        if let p = fn.params.first(where: { $0.name == name }) {
+            return p.isPointer ? nil : bytes(p.type.split(separator: " ").map(String.init))
+        }
+        var k = limit - 1
+        while k > fn.bodyOpen {
+            if t(k) == name, isIdent(k - 1), !FunctionScope.notCalls.contains(t(k - 1)) || t(k - 1) == "unsigned" {
+                var words: [String] = []
+                var j = k - 1
+                while j > fn.bodyOpen, isIdent(j), words.count < 4 { words.insert(t(j), at: 0); j -= 1 }
+                return bytes(words)
+            }
+            k -= 1
+        }
+        return nil
+    }
+
     /// `true` when a strcpy/strcat-like copy cannot overflow by what the function shows: the destination was
     /// allocated from the source's length (`malloc(strlen(s) + 1)`), both are arrays and the source is no larger,
     /// or a condition before the copy compares the source's length (`if (strlen(s) >= sizeof buf) return;`).
@@ -311,20 +363,52 @@ extension FunctionScope {
     static let overflowGuards: Set<String> = ["SIZE_MAX", "INT_MAX", "UINT_MAX", "LONG_MAX", "ULONG_MAX", "SSIZE_MAX",
         "__builtin_mul_overflow", "ckd_mul", "check_mul_overflow", "__builtin_umull_overflow", "size_mul", "array_size", "struct_size"]
 
-    func allocSizeOverflows() -> [Hit] {
+    /// Products in allocation sizes that nothing checks: every size argument of an allocator the API table knows
+    /// (a product *inside* one argument is computed by the caller, so `calloc(n * size, 1)` wraps like malloc),
+    /// every argument of a callee whose name ends in one of `allocatorSuffixes` (project wrappers such as
+    /// `_TIFFmalloc`, `CPLMalloc`, `heap_alloc`), and the bound of a C++ `new T[a * b]`, whose `int` product wraps
+    /// before `new` sees it.
+    func allocSizeOverflows(allocatorSuffixes: [String]) -> [Hit] {
+        if body.contains(where: { FunctionScope.overflowGuards.contains(t($0)) }) { return [] }
         var out: [Hit] = []
+        func check(_ r: Range<Int>, anchor: Int, span: SourceSpan) {
+            let vars = multipliedVariables(r)
+            guard !vars.isEmpty, !comparedBefore(anchor, names: vars, mention: nil) else { return }
+            out.append(Hit(span: span, detail: "size \(key(r))"))
+        }
         for c in calls {
-            guard let f = c.fact, f.multiplyUnchecked == true else { continue }
-            for a in f.sizeArgs ?? [] where a < c.args.count {
-                let r = c.args[a]
-                let vars = multipliedVariables(r)
-                guard !vars.isEmpty else { continue }
-                if body.contains(where: { FunctionScope.overflowGuards.contains(t($0)) }) { continue }
-                if comparedBefore(c.nameTok, names: vars, mention: nil) { continue }
-                out.append(Hit(span: callSpan(c), detail: "size \(key(r))"))
+            let sizeArgs: [Int]
+            if let f = c.fact {
+                guard let s = f.sizeArgs, f.alloc != nil || f.multiplyUnchecked == true else { continue }
+                sizeArgs = s
+            } else {
+                let lower = c.name.lowercased()
+                guard allocatorSuffixes.contains(where: { lower.hasSuffix($0) }) else { continue }
+                sizeArgs = Array(c.args.indices)
             }
+            for a in sizeArgs where a < c.args.count { check(c.args[a], anchor: c.nameTok, span: callSpan(c)) }
+        }
+        for k in body where t(k) == "new" {
+            guard let bracket = arrayNewBracket(after: k) else { continue }
+            let close = Int(src.match[bracket])
+            check((bracket + 1)..<close, anchor: k, span: span(k, close))
         }
         return out
+    }
+
+    /// The `[` of `new T[n]` (also `new (std::nothrow) ns::T<U>*[n]`), or nil for a scalar `new`.
+    func arrayNewBracket(after newTok: Int) -> Int? {
+        var j = newTok + 1
+        if t(j) == "(", src.match[j] > j { j = Int(src.match[j]) + 1 }
+        var angle = 0
+        while j < fn.bodyClose, j - newTok < 32 {
+            let w = t(j)
+            if w == "<" { angle += 1 } else if w == ">" { angle -= 1 } else if w == ">>" { angle -= 2 }
+            else if w == "[" { return angle == 0 && src.match[j] > j ? j : nil }
+            else if !(isIdent(j) || w == "::" || w == "*" || w == "," || (angle > 0 && src8(j) == .number)) { return nil }
+            j += 1
+        }
+        return nil
     }
 
     /// Identifiers multiplied at the top level of a size expression, excluding constants and sizeof.
@@ -351,7 +435,7 @@ extension FunctionScope {
         for f in factors where !f.isEmpty {
             let g = stripped(f)
             if g.isEmpty || t(g.lowerBound) == "sizeof" || ev.eval(g.lowerBound, g.upperBound) != nil { continue }
-            if g.count == 1, isAllCaps(t(g.lowerBound)) { continue }
+            if g.count == 1, isConstantName(t(g.lowerBound)) { continue }
             vars += identifiers(g).map { t($0) }
             if identifiers(g).isEmpty { vars.append(key(g)) }
         }

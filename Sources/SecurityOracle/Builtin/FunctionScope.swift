@@ -173,6 +173,13 @@ final class FunctionScope {
         return sawString
     }
 
+    /// A name that by convention holds a compile-time constant: `MAX_LEN`, or Google style `kMaxLen`.
+    func isConstantName(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        if u.count >= 2, u[0] == 0x6B, u[1] >= 0x41, u[1] <= 0x5A { return true }
+        return isAllCaps(s)
+    }
+
     func isAllCaps(_ s: String) -> Bool {
         var letters = 0
         for u in s.utf8 { if u >= 0x61 && u <= 0x7A { return false }; if u >= 0x41 && u <= 0x5A { letters += 1 } }

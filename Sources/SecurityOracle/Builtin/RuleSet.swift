@@ -15,7 +15,8 @@ public struct OracleRule: Codable, Sendable {
 
     /// Checker parameters; each checker reads only the fields it documents.
     public struct Params: Codable, Sendable {
-        /// Exact function names, name prefixes and suffixes (`banned-call`).
+        /// Exact function names, name prefixes and suffixes (`banned-call`); for `alloc-size-overflow`, the
+        /// lower-cased name endings that make an unknown callee an allocator (`_TIFFmalloc`, `heap_alloc`).
         public var functions: [String]?
         public var prefixes: [String]?
         public var suffixes: [String]?

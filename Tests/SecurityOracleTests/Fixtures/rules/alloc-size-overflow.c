@@ -35,3 +35,30 @@ char *make_buffer(void) {
     // ok: alloc-size-overflow
     return malloc(16 * sizeof(char));
 }
+
+/* A project's own allocator wrapper multiplies unchecked just like malloc. */
+void *heap_alloc(size_t n);
+short *make_row(unsigned width) {
+    // ruleid: alloc-size-overflow
+    return (short *)heap_alloc(width * sizeof(short));
+}
+
+/* The product inside one calloc argument is computed before calloc can check it. */
+double *make_matrix(size_t rows, size_t cols) {
+    // ruleid: alloc-size-overflow
+    return calloc(rows * cols * sizeof(double), 1);
+}
+
+/* The wrapper, with the factor bounded first. */
+short *make_row_checked(unsigned width) {
+    if (width > 4096) return NULL;
+    // ok: alloc-size-overflow
+    return (short *)heap_alloc(width * sizeof(short));
+}
+
+/* Not an allocator: a product passed to a function whose name merely contains "alloc". */
+void allocation_report(size_t n, size_t size);
+void report(size_t n, size_t size) {
+    // ok: alloc-size-overflow
+    allocation_report(n * size, size);
+}
