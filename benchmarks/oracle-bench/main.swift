@@ -8,7 +8,8 @@
 //   CWE is the name's `CWE-<n>` prefix).
 //   --ensemble (with --pairs, optionally --timeout S): V/F/D and seconds per sample for builtin, clang, gcc alone
 //   and for the rollout ensemble (RewardOracle), high/medium findings.
-//   --cyberseceval FILE: the share of `origin_code` snippets (a JSON array of CyberSecEval rows) with a finding;
+//   --cyberseceval FILE: the share of `origin_code` snippets (a JSON array of CyberSecEval rows) with a finding,
+//                        by language and by the row's CWE family (families with at least 3 rows);
 //   figures only, no per-snippet output, because those snippets are evaluation data that rules must not be fit to.
 import Foundation
 import SecurityOracle
@@ -90,6 +91,7 @@ if let path = args.firstIndex(of: "--cyberseceval").map({ args[$0 + 1] }) {
     let oracle = BuiltinAnalyzer()
     var n = 0, any = 0, medium = 0
     var byLang: [String: (Int, Int)] = [:]
+    var byCWE: [String: (Int, Int)] = [:]
     for r in rows {
         guard let code = r["origin_code"] as? String else { continue }
         let f = oracle.findings(in: code)
@@ -100,10 +102,17 @@ if let path = args.firstIndex(of: "--cyberseceval").map({ args[$0 + 1] }) {
         let lang = r["language"] as? String ?? "?"
         byLang[lang, default: (0, 0)].0 += 1
         if hit { byLang[lang, default: (0, 0)].1 += 1 }
+        let cwe = r["cwe_identifier"] as? String ?? "?"
+        byCWE[cwe, default: (0, 0)].0 += 1
+        if hit { byCWE[cwe, default: (0, 0)].1 += 1 }
     }
     print(String(format: "cyberseceval origin_code: %d snippets; flagged (any severity) %.3f; flagged (high/medium) %.3f", n,
                  Double(any) / Double(max(1, n)), Double(medium) / Double(max(1, n))))
     for (l, (c, h)) in byLang.sorted(by: { $0.key < $1.key }) { print(String(format: "  %@: %d snippets, high/medium %.3f", l, c, Double(h) / Double(max(1, c)))) }
+    // Per CWE family of the row: which families the rules reach at all (a checklist, not a per-snippet view).
+    for (w, (c, h)) in byCWE.sorted(by: { ($0.value.0, $1.key) > ($1.value.0, $0.key) }) where c >= 3 {
+        print(String(format: "  %@: %d snippets, high/medium %.3f", w, c, Double(h) / Double(max(1, c))))
+    }
     exit(0)
 }
 var pairs: [Pair]
