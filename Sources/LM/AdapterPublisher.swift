@@ -20,6 +20,10 @@ public enum AdapterPublisher {
 
     /// Copies the `.lora_A.weight` / `.lora_B.weight` tensors of `source` (and its metadata) to
     /// `destination` as F16. Fails when `source` holds no LoRA pair.
+    ///
+    /// Metadata values that hold JSON (`config`, `lora`) are rewritten with sorted keys: checkpoints written
+    /// before the writer sorted them differ in key order from run to run, and the published sha256 must
+    /// depend only on the adapter, not on a dictionary's iteration order.
     public static func publish(from source: URL, to destination: URL) throws -> Report {
         let (tensors, meta) = try SafeTensors.read(source)
         let names = tensors.keys.filter { ($0.hasSuffix(".lora_A.weight") || $0.hasSuffix(".lora_B.weight")) && !$0.hasPrefix("optimizer.") }.sorted()
@@ -32,7 +36,15 @@ public enum AdapterPublisher {
             return (name, t.shape, t.data)
         }
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try SafeTensors.write(arrays: arrays, metadata: meta, to: destination, dtype: .f16)
+        try SafeTensors.write(arrays: arrays, metadata: meta.mapValues(canonicalJSON), to: destination, dtype: .f16)
         return report
+    }
+
+    /// `value` re-serialized with sorted keys when it is a JSON object or array; anything else unchanged.
+    public static func canonicalJSON(_ value: String) -> String {
+        guard let first = value.utf8.first(where: { $0 != 0x20 && $0 != 0x0A }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+              let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return value }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -19,15 +19,18 @@ public enum Checkpoint {
             tensors.append((optimizer.m[i].name, p.tensor.shape, UnsafePointer(optimizer.m[i].data)))
             tensors.append((optimizer.v[i].name, p.tensor.shape, UnsafePointer(optimizer.v[i].data)))
         }
-        let config = String(decoding: try JSONEncoder().encode(model.config), as: UTF8.self)
-        let optimizerConfig = String(decoding: try JSONEncoder().encode(optimizer.config), as: UTF8.self)
+        // Sorted keys: the same state always writes the same bytes, so published hashes are reproducible.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let config = String(decoding: try encoder.encode(model.config), as: UTF8.self)
+        let optimizerConfig = String(decoding: try encoder.encode(optimizer.config), as: UTF8.self)
         var metadata = [
             "format": "srcode-checkpoint-1", "step": String(step), "optimizer_step": String(optimizer.stepCount),
             "rng": rng.stateArray.map { String($0, radix: 16) }.joined(separator: ","),
             "config": config, "optimizer": optimizerConfig,
         ]
         // The adapter's scale (α/r) is not in its tensors; generation needs it to merge the adapter.
-        if let lora = model.lora { metadata["lora"] = String(decoding: try JSONEncoder().encode(lora), as: UTF8.self) }
+        if let lora = model.lora { metadata["lora"] = String(decoding: try encoder.encode(lora), as: UTF8.self) }
         try SafeTensors.write(tensors, metadata: metadata, to: url)
     }
 

@@ -96,8 +96,10 @@ extension LlamaModel {
             arrays.append((prefix + ".lora_A.weight", [R, I], a))
             arrays.append((prefix + ".lora_B.weight", [O, R], b))
         }
-        let meta = ["format": "srcode-adapter-1", "lora": #"{"rank":1,"alpha":1,"targets":[]}"#,
-                    "config": String(decoding: try JSONEncoder().encode(config), as: UTF8.self)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let meta = ["format": "srcode-adapter-1", "lora": #"{"alpha":1,"rank":1,"targets":[]}"#,
+                    "config": String(decoding: try encoder.encode(config), as: UTF8.self)]
         try SafeTensors.write(arrays: arrays, metadata: meta, to: url)
     }
 }
