@@ -71,7 +71,7 @@ extension FunctionScope {
         case .sizeofPointer: return sizeofPointers()
         case .paramIndex: return paramIndexes(access: p?.access ?? "read")
         case .inputLoopWrite: return inputLoopWrites(readers: Set(p?.functions ?? []))
-        case .hardcodedSecret: return hardcodedSecrets(words: p?.contextWords ?? [])
+        case .hardcodedSecret: return hardcodedSecrets(words: p?.contextWords ?? [], keyWords: p?.keyWords ?? [])
         case .invalidFree: return invalidFrees()
         case .formatOverflow: return formatOverflows()
         case .lengthField: return lengthFieldCopies(readers: Set(p?.functions ?? []), readerPrefixes: p?.prefixes ?? [])

@@ -132,8 +132,14 @@ extension FunctionScope {
     /// A password, key or token written into the source: `const char *password = "hunter2";`, `char key[] = "…"`,
     /// or `strcmp(password, "admin")`. The span is the literal (or the comparison call), the token the fix replaces
     /// with a value read from the environment, a file or a key store.
-    func hardcodedSecrets(words: [String]) -> [Hit] {
+    func hardcodedSecrets(words: [String], keyWords: [String]) -> [Hit] {
         guard !words.isEmpty else { return [] }
+        /// A name for key material: `key`, `aes_key`, `keyBytes`, `iv` (not `keyboard`, `keys`, `monkey`).
+        func keyName(_ name: String) -> Bool {
+            let parts = name.replacingOccurrences(of: "([a-z0-9])([A-Z])", with: "$1_$2", options: .regularExpression)
+                .lowercased().split(separator: "_")
+            return parts.contains { keyWords.contains(String($0)) }
+        }
         func secretName(_ name: String) -> Bool {
             let n = name.lowercased().replacingOccurrences(of: "_", with: "")
             return words.contains { n.contains($0) }
@@ -152,6 +158,23 @@ extension FunctionScope {
             if t(nameTok) == "]", src.match[nameTok] >= 0 { nameTok = Int(src.match[nameTok]) - 1 }
             guard isIdent(nameTok), secretName(t(nameTok)) else { continue }
             out.append(Hit(span: span(k + 1, k + 1), detail: t(nameTok)))
+        }
+        // Brace initializers: `unsigned char key[] = {0x2b, 0x7e, …}` (a key or IV compiled in) and
+        // `Login l = {"admin", "hunter2"}` held by a secret-named variable.
+        for k in body where p(k) == P.assign && t(k + 1) == "{" && src.match[k + 1] > k + 1 {
+            let close = Int(src.match[k + 1])
+            var nameTok = k - 1
+            if t(nameTok) == "]", src.match[nameTok] >= 0 { nameTok = Int(src.match[nameTok]) - 1 }
+            guard isIdent(nameTok), [";", ","].contains(t(close + 1)) else { continue }
+            let items = ((k + 2)..<close).filter { t($0) != "," }
+            guard !items.isEmpty, items.allSatisfy({ [.number, .string, .char].contains(src8($0)) }) else { continue }
+            let name = t(nameTok)
+            if items.contains(where: { src8($0) == .string }) {
+                guard secretName(name), items.contains(where: secretLiteral) else { continue }
+            } else {
+                guard items.count >= 4, secretName(name) || keyName(name) else { continue }
+            }
+            out.append(Hit(span: span(k + 1, close), detail: name))
         }
         for c in calls where ["strcmp", "strncmp", "strcasecmp", "memcmp", "wcscmp"].contains(c.name) && c.args.count >= 2 {
             let (a, b) = (stripped(c.args[0]), stripped(c.args[1]))

@@ -24,6 +24,9 @@ public struct OracleRule: Codable, Sendable {
         public var references: Bool?
         /// Only flag when a word of the statement or function name is one of these (`weak-random`).
         public var contextWords: [String]?
+        /// Name words that mark key material: a byte-array initializer held by such a name is a compiled-in
+        /// key or IV (`hardcoded-secret`).
+        public var keyWords: [String]?
         /// Only flag when an argument calls one of these (`srand(time(NULL))`).
         public var argCalls: [String]?
         /// `write` or `read` for the array checkers.
