@@ -86,12 +86,43 @@ public struct Recipe: Codable, Sendable {
     }
 
     /// Reads a recipe; relative paths inside it stay relative to the working directory.
-    /// Errors name the file, and Yams' line/column or the key path that failed.
-    public static func load(path: String) throws -> Recipe {
+    /// Errors name the file, and Yams' line/column or the key path that failed. Keys no field reads are
+    /// reported through `warn` (standard error by default), or fail the load when `strict`.
+    public static func load(path: String, strict: Bool = false,
+                            warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }) throws -> Recipe {
         guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
             throw RecipeError(file: path, reason: "cannot read the file")
         }
-        return try parse(text, file: path)
+        let recipe = try parse(text, file: path)
+        let unknown = unknownKeys(text, recipe: recipe)
+        if strict, let first = unknown.first {
+            throw RecipeError(file: path, reason: "line \(first.line): unknown key '\(first.key)'" + (unknown.count > 1 ? " (and \(unknown.count - 1) more)" : ""))
+        }
+        for u in unknown { warn("\(path):\(u.line): unknown key '\(u.key)' is ignored") }
+        return recipe
+    }
+
+    /// Keys of the YAML that no field of `recipe` reads, with their lines.
+    ///
+    /// Why: the decoder skips keys it does not know, so a misspelt `max_new_token` would leave the default in
+    /// force without a word. A key counts as known when re-encoding the decoded recipe writes it back, which
+    /// holds for every field without a second list of names to keep in step. Keys set to `null` are skipped.
+    public static func unknownKeys(_ text: String, recipe: Recipe) -> [(key: String, line: Int)] {
+        guard let node = try? Yams.compose(yaml: text), let data = try? JSONEncoder().encode(recipe),
+              let known = try? JSONSerialization.jsonObject(with: data) else { return [] }
+        var out: [(key: String, line: Int)] = []
+        func walk(_ node: Node, _ known: Any?, _ prefix: String) {
+            guard let mapping = node.mapping else { return }
+            let knownKeys = known as? [String: Any] ?? [:]
+            for (k, v) in mapping {
+                guard let name = k.string else { continue }
+                let path = prefix.isEmpty ? name : prefix + "." + name
+                if v.null != nil { continue }
+                if let sub = knownKeys[name] { walk(v, sub, path) } else { out.append((path, k.mark?.line ?? 0)) }
+            }
+        }
+        walk(node, known, "")
+        return out
     }
 
     public static func parse(_ text: String, file: String = "<recipe>") throws -> Recipe {

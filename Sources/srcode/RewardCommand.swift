@@ -27,13 +27,13 @@ struct RewardServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-batch"), help: "Most items per request.") var maxBatch = 1024
     @Option(name: .customLong("max-response-bytes"), help: "Longest response (UTF-8 bytes) per item.") var maxResponseBytes = 256 << 10
     @Option(name: .customLong("deadline"), help: "Seconds per request; items unscored by then answer deadline_exceeded.") var deadline = 60.0
-    @Flag(help: "Fail on the first bad record line instead of skipping it.") var strict = false
+    @Flag(help: "Fail on the first bad record line or unknown recipe key instead of skipping it.") var strict = false
 
     func run() async throws {
         var reward = RewardConfig()
         var recordsPath = records
         if let config {
-            let recipe = try Recipe.load(path: config)
+            let recipe = try Recipe.load(path: config, strict: strict, warn: { printError("warning: \($0)") })
             reward = recipe.reward
             if recordsPath == nil, FileManager.default.fileExists(atPath: recipe.data.train) { recordsPath = recipe.data.train }
         }

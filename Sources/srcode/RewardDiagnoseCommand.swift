@@ -20,11 +20,11 @@ struct RewardDiagnoseCommand: AsyncParsableCommand {
     @Option(help: "Output folder (default: <recipe output>/reward-diagnostics).") var output: String?
     @Option(help: "Sampling seed (default: the recipe's).") var seed: UInt64?
     @Flag(help: "Sample from the recipe's `init:` weights (e.g. the SFT adapter) instead of the base model.") var withInit = false
-    @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
+    @Flag(help: "Fail on the first bad data line or unknown recipe key instead of skipping it.") var strict = false
     @Option(help: "Threads for matmuls (default: SRCODE_THREADS or all cores).") var threads: Int?
 
     func run() async throws {
-        var recipe = try Recipe.load(path: config)
+        var recipe = try Recipe.load(path: config, strict: strict, warn: { printError("warning: \($0)") })
         // Where the reward lands is the question: diagnose at token level even for an instance-level arm.
         recipe.reward.level = .token
         Engine.configure(threads: threads)

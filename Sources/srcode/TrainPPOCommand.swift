@@ -13,11 +13,11 @@ struct TrainPPOCommand: AsyncParsableCommand {
         commandName: "ppo", abstract: "PPO/GRPO with security rewards (resumable: rerun the same command to continue).")
 
     @Option(help: "Recipe YAML (model, init, data, lora, ppo, rollout, reward, seed, output).") var config: String
-    @Flag(help: "Fail on the first bad data line instead of skipping it.") var strict = false
+    @Flag(help: "Fail on the first bad data line or unknown recipe key instead of skipping it.") var strict = false
     @Option(help: "Threads for matmuls (OpenBLAS) and row kernels (default: SRCODE_THREADS or all cores).") var threads: Int?
 
     func run() async throws {
-        let recipe = try Recipe.load(path: config)
+        let recipe = try Recipe.load(path: config, strict: strict, warn: { printError("warning: \($0)") })
         try recipe.validateForRL(file: config)  // before minutes of model loading
         Engine.configure(threads: threads)  // rollouts and updates both run on the F32 policy
         if let threads { QuantizedMatrix.threads = max(1, threads) }

@@ -9,11 +9,11 @@ struct TrainSFTCommand: AsyncParsableCommand {
         commandName: "sft", abstract: "Fine-tune on PrimeVul+ (resumable: rerun the same command to continue).")
 
     @Option(help: "Recipe YAML (model, data, lora, sft, seed, output).") var config: String
-    @Flag(help: "Fail on the first bad JSONL line instead of skipping it.") var strict = false
+    @Flag(help: "Fail on the first bad JSONL line or unknown recipe key instead of skipping it.") var strict = false
     @Option(help: "Threads for matmuls (OpenBLAS) and row kernels (default: SRCODE_THREADS or all cores).") var threads: Int?
 
     func run() async throws {
-        let recipe = try Recipe.load(path: config)
+        let recipe = try Recipe.load(path: config, strict: strict, warn: { printError("warning: \($0)") })
         // OpenBLAS is already loaded here, so OPENBLAS_NUM_THREADS would come too late: set it directly.
         Engine.configure(threads: threads)
         let modelPath = try await resolveModel(recipe.model)
