@@ -55,7 +55,7 @@ public struct CSource: Sendable {
                 pc[i] = v
             } else if t.kind == .identifier, t.end - t.start <= 8, let f = bytes[Int(t.start)] as UInt8?,
                       f == 0x69 || f == 0x66 || f == 0x77 || f == 0x72 || f == 0x73 || f == 0x65 || f == 0x67 || f == 0x62
-                        || f == 0x63 || f == 0x64 {  // i f w r s e g b c d: first letters of the keywords in Kw
+                        || f == 0x63 || f == 0x64 || f == 0x6E {  // i f w r s e g b c d n: first letters of the keywords in Kw
                 kw[i] = Kw.code(text[i])
             }
         }
@@ -191,6 +191,7 @@ enum P {
 enum Kw {
     static let `if`: UInt8 = 1, `for`: UInt8 = 2, `while`: UInt8 = 3, `return`: UInt8 = 4, `sizeof`: UInt8 = 5
     static let `else`: UInt8 = 6, `goto`: UInt8 = 7, `break`: UInt8 = 8, `continue`: UInt8 = 9, `switch`: UInt8 = 10, `do`: UInt8 = 11
+    static let new: UInt8 = 12
     static func code(_ s: String) -> UInt8 {
         switch s {
         case "if": 1
@@ -204,6 +205,7 @@ enum Kw {
         case "continue": 9
         case "switch": 10
         case "do": 11
+        case "new": 12
         default: 0
         }
     }

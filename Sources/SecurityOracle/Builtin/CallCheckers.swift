@@ -369,31 +369,38 @@ extension FunctionScope {
     /// `_TIFFmalloc`, `CPLMalloc`, `heap_alloc`), and the bound of a C++ `new T[a * b]`, whose `int` product wraps
     /// before `new` sees it.
     func allocSizeOverflows(allocatorSuffixes: [String]) -> [Hit] {
-        if body.contains(where: { FunctionScope.overflowGuards.contains(t($0)) }) { return [] }
-        var out: [Hit] = []
-        func check(_ r: Range<Int>, anchor: Int, span: SourceSpan) {
-            let vars = multipliedVariables(r)
-            guard !vars.isEmpty, !comparedBefore(anchor, names: vars, mention: nil) else { return }
-            out.append(Hit(span: span, detail: "size \(key(r))"))
-        }
+        var candidates: [(size: Range<Int>, anchor: Int, span: SourceSpan)] = []
         for c in calls {
             let sizeArgs: [Int]
             if let f = c.fact {
                 guard let s = f.sizeArgs, f.alloc != nil || f.multiplyUnchecked == true else { continue }
                 sizeArgs = s
             } else {
-                let lower = c.name.lowercased()
-                guard allocatorSuffixes.contains(where: { lower.hasSuffix($0) }) else { continue }
+                guard allocatorSuffixes.contains(where: { FunctionScope.hasSuffixIgnoringCase(c.name, $0) }) else { continue }
                 sizeArgs = Array(c.args.indices)
             }
-            for a in sizeArgs where a < c.args.count { check(c.args[a], anchor: c.nameTok, span: callSpan(c)) }
+            for a in sizeArgs where a < c.args.count { candidates.append((c.args[a], c.nameTok, callSpan(c))) }
         }
-        for k in body where t(k) == "new" {
+        for k in body where kw(k) == Kw.new {
             guard let bracket = arrayNewBracket(after: k) else { continue }
             let close = Int(src.match[bracket])
-            check((bracket + 1)..<close, anchor: k, span: span(k, close))
+            candidates.append(((bracket + 1)..<close, k, span(k, close)))
+        }
+        guard !candidates.isEmpty, !body.contains(where: { FunctionScope.overflowGuards.contains(t($0)) }) else { return [] }
+        var out: [Hit] = []
+        for c in candidates {
+            let vars = multipliedVariables(c.size)
+            guard !vars.isEmpty, !comparedBefore(c.anchor, names: vars, mention: nil) else { continue }
+            out.append(Hit(span: c.span, detail: "size \(key(c.size))"))
         }
         return out
+    }
+
+    /// ASCII case-insensitive suffix test on UTF-8, without allocating (it runs on every unknown callee).
+    static func hasSuffixIgnoringCase(_ s: String, _ suffix: String) -> Bool {
+        let a = s.utf8, b = suffix.utf8
+        guard a.count >= b.count else { return false }
+        return zip(a.suffix(b.count), b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) == y }
     }
 
     /// The `[` of `new T[n]` (also `new (std::nothrow) ns::T<U>*[n]`), or nil for a scalar `new`.
