@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // SHA-256 for model files and content addressing; already in the graph under the HTTP stack.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: - Data: normalized vulnerability-fix pairs, streamed from real datasets.
@@ -74,7 +76,7 @@ let package = Package(
         // (no tensor dependency: the LM target builds models on top of it).
         // CQuantKernels: C dot kernels (quantized weights × Q8 activations), AVX2 chosen at run time.
         .target(name: "CQuantKernels"),
-        .target(name: "ModelIO", dependencies: ["CQuantKernels"], resources: [.copy("Resources")]),
+        .target(name: "ModelIO", dependencies: ["CQuantKernels", .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Resources")]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
         // Hugging Face hub downloads (HTTP stack kept out of ModelIO).
         .target(name: "ModelHub", dependencies: [
@@ -143,6 +145,7 @@ let package = Package(
                 "SRCodeData",
                 "SecurityOracle",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),
