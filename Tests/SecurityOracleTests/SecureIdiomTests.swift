@@ -64,6 +64,24 @@ void greet(const char *name, int idx) {
     #expect(r.findings.count >= 3)
 }
 
+/// calloc checks n × size only when it gets them apart: a product inside one argument has wrapped already,
+/// so the reward must not credit it while alloc-size-overflow flags it.
+@Test func callocWithAProductInsideOneArgumentIsNoIdiom() {
+    let code = """
+    #include <stdlib.h>
+    int *f(size_t n, size_t w) {
+        int *a = calloc(n * w, 1);
+        int *b = calloc(n, w);
+        free(a);
+        return b;
+    }
+    """
+    let r = BuiltinAnalyzer().run(code)
+    let calls = r.idioms.filter { $0.kind == .overflowCheck }.map { idiomText($0, in: code) }
+    #expect(calls == ["calloc(n, w)"])
+    #expect(r.findings.contains { $0.ruleID.hasSuffix("alloc-size-overflow") })
+}
+
 @Test func idiomsCanBeSwitchedOff() {
     var o = BuiltinAnalyzer.Options()
     o.secureIdioms = false

@@ -31,8 +31,12 @@ extension FunctionScope {
                 let a = stripped(c.args[i])
                 add(.literalFormat, "CWE-134", a.lowerBound, a.upperBound - 1)
             }
-            // An allocator that checks the product itself.
-            if f.alloc != nil, (f.sizeArgs?.count ?? 0) >= 2 { add(.overflowCheck, "CWE-190", c.nameTok, c.close) }
+            // An allocator that checks the product itself, unless a product inside one of its size arguments
+            // wraps before the allocator sees it (`calloc(n * size, 1)`, which alloc-size-overflow flags).
+            if f.alloc != nil, let sizes = f.sizeArgs, sizes.count >= 2,
+               !sizes.contains(where: { $0 < c.args.count && !multipliedVariables(c.args[$0]).isEmpty }) {
+                add(.overflowCheck, "CWE-190", c.nameTok, c.close)
+            }
             // A multiplied allocation preceded by a test of a factor or an overflow guard.
             if f.multiplyUnchecked == true {
                 for a in f.sizeArgs ?? [] where a < c.args.count {
