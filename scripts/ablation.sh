@@ -40,14 +40,17 @@ E=.build/release/srcode
 [ -s "$STATE/PIN" ] || git rev-parse HEAD > "$STATE/PIN"
 PIN=$(cat "$STATE/PIN")
 if [ -n "${SRCODE_BIN:-}" ]; then S=$SRCODE_BIN
-elif git diff --quiet "$PIN" -- Sources Package.swift; then S=$E
+elif git diff --quiet "$PIN" -- Sources Package.swift; then
+  # A copy, so that rebuilding .build/ while the run goes on cannot change the binary under it.
+  S=.build-pin/bin/srcode
+  mkdir -p .build-pin/bin && cp "$E" "$S.tmp" && mv "$S.tmp" "$S" && echo "$PIN" > .build-pin/bin/commit
 else
   S=.build-pin/bin/srcode
-  if [ ! -x "$S" ]; then
+  if [ ! -x "$S" ] || [ "$(cat .build-pin/bin/commit 2>/dev/null)" != "$PIN" ]; then
     echo "== building the pinned commit ${PIN:0:10} for the training stages (Sources changed since; .build-pin/)"
     rm -rf .build-pin/src && git worktree prune && git worktree add --detach .build-pin/src "$PIN" >/dev/null
-    (cd .build-pin/src && swift build -c release --product srcode >/dev/null)
-    mkdir -p .build-pin/bin && cp .build-pin/src/.build/release/srcode "$S"
+    (cd .build-pin/src && swift build -c release --product srcode -Xswiftc -enable-testing >/dev/null)
+    mkdir -p .build-pin/bin && cp .build-pin/src/.build/release/srcode "$S" && echo "$PIN" > .build-pin/bin/commit
   fi
 fi
 echo "== training binary: $S (commit ${PIN:0:10})"
