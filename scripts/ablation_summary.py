@@ -7,11 +7,14 @@ Reads, for every arm (a folder name under each benchmark):
   cyberseceval/<arm>/benchmark.json, llmseceval/<arm>/benchmark.json   (srcode eval run: both judges)
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
-and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented.
+and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented. The PrimeVul+
+split's report has no interval, so this script adds the same 95% prompt-level bootstrap (2,000 resamples)
+that `srcode eval run` prints, from that arm's samples.jsonl.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
 """
 import json
 import os
+import random
 import sys
 
 
@@ -21,6 +24,40 @@ def load(path):
             return json.load(f)
     except FileNotFoundError:
         return None
+
+
+def arm_dirs(d):
+    """The arms of one benchmark folder: its sub-folders (comparison.md, paired.json etc. sit beside them)."""
+    return [a for a in sorted(os.listdir(d)) if os.path.isdir(os.path.join(d, a))]
+
+
+def bootstrap(groups, resamples=2000, seed=0):
+    """95% percentile interval of a rate whose samples come in per-prompt groups of (hits, total)."""
+    if not groups:
+        return None
+    rng = random.Random(seed)
+    rates = []
+    for _ in range(resamples):
+        pick = [groups[rng.randrange(len(groups))] for _ in groups]
+        rates.append(sum(h for h, _ in pick) / max(1, sum(t for _, t in pick)))
+    rates.sort()
+    return rates[int(0.025 * (resamples - 1))], rates[int(0.975 * (resamples - 1))]
+
+
+def secure_samples(path):
+    """Per-prompt (vulnerable, samples) of an `eval secure` samples.jsonl: high or medium findings count."""
+    groups = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                s = json.loads(line)
+                hit = any(x.get("severity") in ("high", "medium") for x in s.get("findings", []))
+                g = groups.setdefault((s["record_id"], s["prompt_index"]), [0, 0])
+                g[0] += hit
+                g[1] += 1
+    except FileNotFoundError:
+        return None
+    return [tuple(g) for g in groups.values()]
 
 
 def interval(o):
@@ -37,7 +74,7 @@ def main(root):
         d = os.path.join(root, bench)
         if not os.path.isdir(d):
             continue
-        for arm in sorted(os.listdir(d)):
+        for arm in arm_dirs(d):
             b = load(os.path.join(d, arm, "benchmark.json"))
             if not b:
                 continue
@@ -51,18 +88,23 @@ def main(root):
             out["paired"][bench] = p
     d = os.path.join(root, "primevul-test")
     if os.path.isdir(d):
-        for arm in sorted(os.listdir(d)):
+        for arm in arm_dirs(d):
             r = load(os.path.join(d, arm, "report.json"))
             if not r:
                 continue
             o = r["overall"]
-            entry = {"samples": o["samples"], "insecure_builtin": {"rate": o["vulnerability_rate"], "count": o["vulnerable"], "total": o["samples"]}}
+            insecure = {"rate": o["vulnerability_rate"], "count": o["vulnerable"], "total": o["samples"]}
+            groups = secure_samples(os.path.join(d, arm, "samples.jsonl"))
+            # The interval only when the samples are the ones the report counted.
+            if groups and sum(h for h, _ in groups) == o["vulnerable"] and sum(t for _, t in groups) == o["samples"]:
+                insecure["low"], insecure["high"] = bootstrap(groups)
+            entry = {"samples": o["samples"], "insecure_builtin": insecure}
             if o.get("compile_checked"):
                 entry["compile_rate"] = {"rate": o["compiled"] / o["compile_checked"], "count": o["compiled"], "total": o["compile_checked"]}
             arms.setdefault(arm, {})["primevul-test"] = entry
     d = os.path.join(root, "humaneval")
     if os.path.isdir(d):
-        for arm in sorted(os.listdir(d)):
+        for arm in arm_dirs(d):
             p = load(os.path.join(d, arm, "pass_at_1.json"))
             if p:
                 arms.setdefault(arm, {})["humaneval"] = {"pass_at_1": interval(p)}
