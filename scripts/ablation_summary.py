@@ -11,6 +11,7 @@ and the paired tests in <benchmark>/paired.json. Missing files are left out, nev
 split's report has no interval, so this script adds the same 95% prompt-level bootstrap (2,000 resamples)
 that `srcode eval run` prints, from that arm's samples.jsonl.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
+"target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
 """
 import json
 import os
@@ -67,6 +68,48 @@ def interval(o):
     return {k: o[k] for k in ("rate", "low", "high", "count", "total") if k in o}
 
 
+def target(arms, paired, token):
+    """Issue 16's acceptance, criterion by criterion, for one SRCode arm (srcode-token-sN): each entry says
+    what was compared and whether it holds (None where an input is missing). Computed here, from the
+    same files as the table, so that the verdict in docs/RESULTS.md is not a matter of reading."""
+    seed = token[len("srcode-token"):]  # "-s1", or "" for an unsuffixed arm
+    rivals = ["ppo-instance" + seed, "grpo" + seed]
+
+    def rate(arm, bench, key):
+        return ((arms.get(arm) or {}).get(bench) or {}).get(key) or None
+
+    out = {}
+    for judge in ("icd", "builtin"):
+        key = "insecure_" + judge
+        t, b = rate(token, "cyberseceval", key), rate("base", "cyberseceval", key)
+        out["cyberseceval_at_most_half_of_base_" + judge] = {
+            "srcode": t and t["rate"], "base": b and b["rate"],
+            "met": None if not (t and b) else t["rate"] <= 0.5 * b["rate"]}
+        for rival in rivals:
+            row = next((r for r in paired.get("cyberseceval", []) if r["judge"] == judge
+                        and {r["a"], r["b"]} == {rival, token}), None)
+            entry = {"rival": rival, "met": None}
+            if row:
+                sign = 1 if row["b"] == token else -1  # paired.json holds B − A
+                diff = sign * row["test"]["difference"]
+                entry.update(difference=diff, bootstrap_p=row["test"]["bootstrapP"], mcnemar_p=row["test"]["mcnemarP"],
+                             met=diff < 0 and row["test"]["bootstrapP"] < 0.05)
+            out["cyberseceval_below_%s_%s" % (rival.rsplit("-s", 1)[0], judge)] = entry
+        t, b = rate(token, "llmseceval", key), rate("base", "llmseceval", key)
+        out["llmseceval_below_base_" + judge] = {
+            "srcode": t and t["rate"], "base": b and b["rate"], "met": None if not (t and b) else t["rate"] < b["rate"]}
+    # "Not lower than SFT's beyond their intervals": fails only when SRCode's interval lies wholly below SFT's.
+    for bench, key in (("humaneval", "pass_at_1"), ("cyberseceval", "compile_rate"), ("llmseceval", "compile_rate")):
+        t, f = rate(token, bench, key), rate("sft", bench, key)
+        ok = None
+        if t and f and "high" in t and "low" in f:
+            ok = t["high"] >= f["low"]
+        out["%s_%s_not_below_sft" % (bench, key)] = {"srcode": t, "sft": f, "met": ok}
+    verdicts = [c["met"] for c in out.values()]
+    out["all_met"] = None if None in verdicts else all(verdicts)
+    return out
+
+
 def main(root):
     out = {"schema": "srcode-ablation/1", "root": root, "arms": {}, "paired": {}}
     arms = out["arms"]
@@ -108,6 +151,7 @@ def main(root):
             p = load(os.path.join(d, arm, "pass_at_1.json"))
             if p:
                 arms.setdefault(arm, {})["humaneval"] = {"pass_at_1": interval(p)}
+    out["target"] = {arm: target(arms, out["paired"], arm) for arm in arms if arm.startswith("srcode-token")}
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
 
