@@ -8,8 +8,9 @@ Reads, for every arm (a folder name under each benchmark):
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
 and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented. The PrimeVul+
-split's report has no interval, so this script adds the same 95% prompt-level bootstrap (2,000 resamples)
-that `srcode eval run` prints, from that arm's samples.jsonl.
+split's report has no interval, so this script adds one by the method `srcode eval run` uses (95% prompt-level
+bootstrap, 2,000 resamples; its own RNG, so the bounds are not bit-equal to the Swift ones), from that arm's
+samples.jsonl. It belongs in `eval secure`'s report (Evaluation's Statistics), which would remove this copy.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
 "target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
 """
