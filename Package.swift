@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // SRCode: teach code language models to write secure code with token-level rewards.
 // Targets are layered; dependencies flow one way (see docs/ARCHITECTURE.md):
-//   SRCodeData → (SecurityOracle, Vul2Safe) ; COpenBLAS → Tensor → LM → Trainer ; srcode on top.
+//   SRCodeData → (SecurityOracle, Vul2Safe) ; (COpenBLAS, CBF16) → Tensor → LM → Trainer ; srcode on top.
 //   CQuantKernels → ModelIO → LM (quantized inference).
 import PackageDescription
 
@@ -60,9 +60,12 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // CBF16: bf16 GEMMs (Float32 accumulation) against frozen weights through oneDNN, loaded at run time;
+        // builds without oneDNN (then every GEMM stays on sgemm).
+        .target(name: "CBF16", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CBF16"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "LM", dependencies: ["Tensor", "ModelIO", "COpenBLAS", "CQuantKernels"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "COpenBLAS", "CBF16"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "LMTests", dependencies: ["LM", "Tensor"], resources: [.copy("Fixtures")],
             swiftSettings: [.swiftLanguageMode(.v5)]

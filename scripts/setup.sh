@@ -25,10 +25,11 @@ step() {
 }
 
 # MARK: - Debian packages
-# libopenblas-dev: the tensor engine's BLAS. cppcheck, flawfinder, clang-19 (+ scan tools), gcc: external
+# libopenblas-dev: the tensor engine's BLAS. libdnnl-dev: oneDNN 2.x, the bf16 GEMMs against frozen weights
+# on CPUs with AVX512-BF16 (loaded at run time; without it everything runs Float32). cppcheck, flawfinder, clang-19 (+ scan tools), gcc: external
 # analyzers the security oracle drives and the compile gate uses. python3-venv: the project's Python
 # tools live in a virtual environment (Debian 12's python3 is externally managed, PEP 668).
-APT_PACKAGES=(pkg-config libopenblas-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++ python3 python3-venv bubblewrap)
+APT_PACKAGES=(pkg-config libopenblas-dev libdnnl-dev cppcheck flawfinder clang-19 clang-tools-19 gcc g++ python3 python3-venv bubblewrap)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 apt_install() {

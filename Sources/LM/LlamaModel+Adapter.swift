@@ -24,6 +24,7 @@ extension LlamaModel {
             let d = p.delta()
             for i in 0..<d.count { w.data[i] += d[i] }
         }
+        refreshPrecision()
     }
 
     /// One projection's adapter from a checkpoint: B (O, r), A (r, I) and its scale α/r.

@@ -49,6 +49,8 @@ public final class LlamaModel {
     public private(set) var lora: LoRAConfig?
     /// RoPE pair layout: HF checkpoints use half-split; GGUF-converted Q/K weights use adjacent pairs.
     public var ropeLayout: RopeLayout = .halfSplit
+    /// The precision of GEMMs against frozen weights, as it runs here (``setPrecision(_:)``); `.f32` until set.
+    public internal(set) var precision: ComputePrecision = .f32
 
     /// A model with freshly initialized weights (normal(0, 0.02), norms 1, biases 0), drawn from `rng`.
     public init(config: LlamaConfig, lora: LoRAConfig? = nil, rng: inout SeededRNG) throws {
@@ -88,6 +90,7 @@ public final class LlamaModel {
         for p in parameters() { p.tensor.requiresGrad = false }
         for layer in layers { for (name, p) in layer.projections where config.targets.contains(name) { p.addLoRA(config, rng: &rng) } }
         for t in valueHead.tensors { t.requiresGrad = true }
+        refreshPrecision()
     }
 
     /// ``addLoRA(_:rng:)`` with adapter weights drawn from `seed` (for callers that hold no RNG).
@@ -145,6 +148,7 @@ public final class LlamaModel {
             }
             try t.copy(from: w.data)
         }
+        refreshPrecision()
         let known = Set(parameters().map(\.name))
         return weights.keys.filter { !known.contains($0) }.sorted()
     }

@@ -19,26 +19,26 @@ func sgemm(
 
 /// y (N,O) = x (N,I) · w (O,I)ᵀ + b (O)
 func linearForward(
-    _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-    _ b: UnsafePointer<Float>?, N: Int, I: Int, O: Int
+    _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: WeightOperand,
+    _ b: UnsafePointer<Float>?, N: Int
 ) {
+    let O = w.O
     if let b {
-        // Seed C with the bias so sgemm's beta=1 adds the product in one pass.
+        // Seed C with the bias so the GEMM's accumulate (beta = 1) adds the product in one pass.
         parallelFor(N, grain: 64) { rows in
             for n in rows { (y + n * O).update(from: b, count: O) }
         }
-        sgemm(false, true, N, O, I, 1, x, I, w, I, 1, y, O)
-    } else {
-        sgemm(false, true, N, O, I, 1, x, I, w, I, 0, y, O)
     }
+    w.timesTransposed(x, rows: N, into: y, accumulate: b != nil)
 }
 
 /// Backward of `y = x · wᵀ + b`: dx += dy · w ; dw += dyᵀ · x ; db += Σ_n dy
 func linearBackward(
     dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
-    dy: UnsafePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>, N: Int, I: Int, O: Int
+    dy: UnsafePointer<Float>, x: UnsafePointer<Float>, w: WeightOperand, N: Int
 ) {
-    if let dx { sgemm(false, false, N, I, O, 1, dy, O, w, I, 1, dx, I) }
+    let (I, O) = (w.I, w.O)
+    if let dx { w.times(dy, rows: N, into: dx, accumulate: true) }
     if let dw { sgemm(true, false, O, I, N, 1, dy, O, x, I, 1, dw, I) }
     if let db {
         let ones = Tensor(uninitialized: [N])
@@ -60,7 +60,7 @@ public func linear(_ x: Tensor, _ w: Tensor, _ bias: Tensor? = nil) throws -> Te
         throw TensorError.shapeMismatch(op: "linear", detail: "bias \(bias.name) \(bias.shape), expected [\(O)]")
     }
     let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [O])
-    linearForward(y.data, x.data, w.data, bias?.data, N: N, I: I, O: O)
+    linearForward(y.data, x.data, WeightOperand(w), bias?.data, N: N)
     return try record(.linear, bias.map { [x, w, $0] } ?? [x, w], y) { $0.ints = [N, I, O] }
 }
 
@@ -114,5 +114,5 @@ func linearRule(_ node: Node, _ dy: UnsafeMutablePointer<Float>) {
     linearBackward(
         dx: x.requiresGrad ? x.gradBuffer() : nil, dw: w.requiresGrad ? w.gradBuffer() : nil,
         db: (bias?.requiresGrad ?? false) ? bias!.gradBuffer() : nil,
-        dy: dy, x: x.data, w: w.data, N: node.ints[0], I: node.ints[1], O: node.ints[2])
+        dy: dy, x: x.data, w: WeightOperand(w), N: node.ints[0])
 }

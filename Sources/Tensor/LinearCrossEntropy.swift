@@ -38,10 +38,10 @@ struct ActiveRows {
 
     /// dh at the places of counted rows `start ..< start + rows` += (`add`) or = dlogits (rows, V) · W (V, C).
     /// With rows gathered the product goes to `scratch` first and is scattered from there.
-    func inputGradient(_ L: UnsafePointer<Float>, _ W: UnsafePointer<Float>, into dh: UnsafeMutablePointer<Float>,
+    func inputGradient(_ L: UnsafePointer<Float>, _ W: WeightOperand, into dh: UnsafeMutablePointer<Float>,
                        start: Int, rows: Int, C: Int, V: Int, add: Bool, scratch: Tensor?) {
-        guard let scratch else { sgemm(false, false, rows, C, V, 1, L, V, W, C, add ? 1 : 0, dh + start * C, C); return }
-        sgemm(false, false, rows, C, V, 1, L, V, W, C, 0, scratch.data, C)
+        guard let scratch else { W.times(L, rows: rows, into: dh + start * C, accumulate: add); return }
+        W.times(L, rows: rows, into: scratch.data, accumulate: false)
         for r in 0..<rows {
             let dst = dh + self.rows[start + r] * C, src = scratch.data + r * C
             if add { for c in 0..<C { dst[c] += src[c] } } else { dst.update(from: src, count: C) }
@@ -52,7 +52,7 @@ struct ActiveRows {
 /// nll (N) = lse(h Wᵀ) − (h Wᵀ)[n, t_n] ; ignored rows give 0. lse (N) is saved for backward.
 func linearNLLForward(
     _ nll: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
-    _ W: UnsafePointer<Float>, _ targets: [Int32], ignoreIndex: Int32, N: Int, C: Int, V: Int
+    _ W: WeightOperand, _ targets: [Int32], ignoreIndex: Int32, N: Int, C: Int, V: Int
 ) {
     nll.update(repeating: 0, count: N)
     lse.update(repeating: 0, count: N)
@@ -63,7 +63,7 @@ func linearNLLForward(
     let L = logits.data
     for start in stride(from: 0, to: M, by: R) {
         let rows = min(R, M - start)
-        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
+        W.timesTransposed(hc + start * C, rows: rows, into: L, accumulate: false)
         parallelFor(rows) { rr in
             for r in rr {
                 let n = active.rows[start + r], row = L + r * V
@@ -79,7 +79,7 @@ func linearNLLForward(
 ///   dlogits = dnll_n (softmax − onehot) ; dh += dlogits · W ; dW += dlogitsᵀ · h
 func linearNLLBackward(
     dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, dnll: UnsafePointer<Float>,
-    h: UnsafePointer<Float>, W: UnsafePointer<Float>, lse: UnsafePointer<Float>, _ targets: [Int32],
+    h: UnsafePointer<Float>, W: WeightOperand, lse: UnsafePointer<Float>, _ targets: [Int32],
     ignoreIndex: Int32, N: Int, C: Int, V: Int
 ) {
     let active = ActiveRows(count: N, C: C, h: h) { targets[$0] != ignoreIndex && dnll[$0] != 0 }
@@ -90,7 +90,7 @@ func linearNLLBackward(
     let scratch = dh == nil ? nil : active.scratch(R: R, C: C)
     for start in stride(from: 0, to: M, by: R) {
         let rows = min(R, M - start)
-        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
+        W.timesTransposed(hc + start * C, rows: rows, into: L, accumulate: false)
         parallelFor(rows) { rr in
             for r in rr {
                 let n = active.rows[start + r], row = L + r * V
@@ -116,7 +116,7 @@ public func tokenNLL(_ hidden: Tensor, head weight: Tensor, targets: [Int32], ig
         throw TensorError.invalidArgument(op: "tokenNLL", detail: "target \(bad) outside 0..<\(V)")
     }
     let nll = Tensor(uninitialized: [N]), lse = Tensor(uninitialized: [N])
-    linearNLLForward(nll.data, lse.data, hidden.data, weight.data, targets, ignoreIndex: ignoreIndex, N: N, C: C, V: V)
+    linearNLLForward(nll.data, lse.data, hidden.data, WeightOperand(weight), targets, ignoreIndex: ignoreIndex, N: N, C: C, V: V)
     return try record(.tokenNLL, [hidden, weight], nll) {
         $0.saved = [lse]; $0.indices = targets; $0.ints = [N, C, V, Int(ignoreIndex)]
     }
@@ -127,7 +127,7 @@ func tokenNLLRule(_ node: Node, _ dnll: UnsafeMutablePointer<Float>) {
     let i = node.ints
     linearNLLBackward(
         dh: h.requiresGrad ? h.gradBuffer() : nil, dW: W.requiresGrad ? W.gradBuffer() : nil, dnll: dnll,
-        h: h.data, W: W.data, lse: node.saved[0].data, node.indices, ignoreIndex: Int32(i[3]), N: i[0], C: i[1], V: i[2])
+        h: h.data, W: WeightOperand(W), lse: node.saved[0].data, node.indices, ignoreIndex: Int32(i[3]), N: i[0], C: i[1], V: i[2])
 }
 
 // MARK: - Scalar loss with gradients computed in the forward pass
@@ -138,7 +138,7 @@ func tokenNLLRule(_ node: Node, _ dnll: UnsafeMutablePointer<Float>) {
 /// right away, for a unit seed. Backward then only scales by the seed: 3 head GEMMs per step instead of 4,
 /// for one extra (V,C) buffer (the N·V logits and their gradient are still never stored).
 func linearCrossEntropyForward(
-    _ h: UnsafePointer<Float>, _ W: UnsafePointer<Float>, _ targets: [Int32], _ what: [Float],
+    _ h: UnsafePointer<Float>, _ W: WeightOperand, _ targets: [Int32], _ what: [Float],
     dh: UnsafeMutablePointer<Float>?, dW: UnsafeMutablePointer<Float>?, N: Int, C: Int, V: Int
 ) -> Double {
     // Rows of weight 0 (ignored targets, prompt positions) add nothing and get a zero gradient.
@@ -153,7 +153,7 @@ func linearCrossEntropyForward(
     if let dW, M == 0 { dW.update(repeating: 0, count: V * C) }
     for start in stride(from: 0, to: M, by: R) {
         let rows = min(R, M - start)
-        sgemm(false, true, rows, V, C, 1, hc + start * C, C, W, C, 0, L, V)
+        W.timesTransposed(hc + start * C, rows: rows, into: L, accumulate: false)
         parallelFor(rows) { rr in
             for r in rr {
                 let n = active.rows[start + r], row = L + r * V, w = what[n]
@@ -209,7 +209,7 @@ public func linearCrossEntropy(
     let wantGrad = needsGrad([hidden, weight])
     let dh = wantGrad && hidden.requiresGrad ? Tensor(uninitialized: hidden.shape) : nil
     let dW = wantGrad && weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
-    let total = linearCrossEntropyForward(hidden.data, weight.data, targets, what, dh: dh?.data, dW: dW?.data, N: N, C: C, V: V)
+    let total = linearCrossEntropyForward(hidden.data, WeightOperand(weight), targets, what, dh: dh?.data, dW: dW?.data, N: N, C: C, V: V)
     let loss = Tensor(uninitialized: [1])
     loss.data[0] = Float(total)
     // Saved gradients line up with inputs; a placeholder stands in for an input that needs none.

@@ -26,6 +26,8 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public internal(set) var isLeaf = true
     /// Used in error messages (NaN/Inf detection, shape mismatches); parameters carry their checkpoint name.
     public var name: String
+    /// A bf16 copy of this (frozen, 2-D) weight that GEMMs use instead of `data`; see ``attachBF16()``.
+    public internal(set) var bf16: BF16Weights?
 
     public var data: UnsafeMutablePointer<Float> { storage.pointer + offset }
 

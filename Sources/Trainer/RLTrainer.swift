@@ -26,6 +26,9 @@ public final class RLTrainer {
     public private(set) var step = 0
     /// Called after each step with its metrics (the CLI draws the progress bar from it).
     public var onStep: ((Int, [String: Double]) -> Void)?
+    /// Called once by `run()` with the step it starts from (0, or the checkpoint's step on a resume), so a
+    /// progress bar can count only this process's steps in its rate.
+    public var onStart: ((Int) -> Void)?
 
     public var outputURL: URL { URL(fileURLWithPath: recipe.output) }
     public var checkpointURL: URL { outputURL.appendingPathComponent("checkpoint.safetensors") }
@@ -79,6 +82,7 @@ public final class RLTrainer {
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
             (step, _) = try Checkpoint.restore(model: policy, optimizer: updater.optimizer, from: checkpointURL)
         }
+        onStart?(step)
         let metrics = try MetricsLog(url: outputURL.appendingPathComponent("metrics.jsonl"), keepThrough: step)
         let samplesLog = try MetricsLog(url: outputURL.appendingPathComponent("rollouts.jsonl"), keepThrough: step)
         let cfg = recipe.rollout

@@ -2,6 +2,7 @@
 import Foundation
 import LM
 import Rewards
+import Tensor
 import Yams
 
 /// Everything one training run needs, read from YAML (snake_case keys; every section optional).
@@ -17,6 +18,7 @@ import Yams
 /// ppo: {algorithm: ppo, kl_beta: 0.05}
 /// rollout: {steps: 20, prompts_per_step: 4, samples_per_prompt: 2, max_new_tokens: 256}
 /// reward: {level: token}
+/// precision: auto                 # GEMMs against frozen weights: auto (bf16 where the CPU has it), bf16, f32
 /// ```
 public struct Recipe: Codable, Sendable {
     /// Model alias (`qwen2.5-coder-0.5b`), GGUF path or HF safetensors directory.
@@ -33,6 +35,9 @@ public struct Recipe: Codable, Sendable {
     public var ppo = PPOConfig()
     public var rollout = RolloutConfig()
     public var reward = RewardConfig()
+    /// Precision of the GEMMs against frozen weights (a LoRA run's base and LM head). `auto`: bf16 with
+    /// Float32 accumulation where the CPU has AVX512-BF16 and oneDNN is installed, else Float32.
+    public var precision = ComputePrecision.auto
 
     /// Where the training examples come from.
     public struct DataSection: Codable, Sendable, Equatable {
@@ -62,7 +67,7 @@ public struct Recipe: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, output, seed, initFrom = "init", lora, data, sft, ppo, rollout, reward
+        case model, output, seed, initFrom = "init", lora, data, sft, ppo, rollout, reward, precision
     }
 
     public init(model: String, output: String, data: DataSection) {
@@ -83,6 +88,7 @@ public struct Recipe: Codable, Sendable {
         ppo = try c.decodeIfPresent(PPOConfig.self, forKey: .ppo) ?? PPOConfig()
         rollout = try c.decodeIfPresent(RolloutConfig.self, forKey: .rollout) ?? RolloutConfig()
         reward = try c.decodeIfPresent(RewardConfig.self, forKey: .reward) ?? RewardConfig()
+        precision = try c.decodeIfPresent(ComputePrecision.self, forKey: .precision) ?? .auto
     }
 
     /// Reads a recipe; relative paths inside it stay relative to the working directory.

@@ -23,6 +23,9 @@ extension SFTTrainer {
             let used = weights.count - unknown.count
             log("init: \(used) tensors from \(initFrom)" + (unknown.isEmpty ? "" : " (\(unknown.filter { !$0.hasPrefix("optimizer.") }.count) unknown names ignored)"))
         }
+        let runs = model.setPrecision(recipe.precision)
+        log("precision: " + recipe.precision.summary(runs: runs)
+            + (recipe.lora == nil && runs == .bf16 ? "; full fine-tuning freezes none, so all GEMMs are Float32" : ""))
         let dataset = try loadDataset(recipe: recipe, tokenizer: tokenizer, chat: chat, strict: strict, log: log)
         log("data: \(dataset.train.count) train / \(dataset.valid.count) valid examples, \(dataset.batchesPerEpoch) batches per epoch")
         let trainer = try SFTTrainer(recipe: recipe, model: model, dataset: dataset)

@@ -20,6 +20,7 @@ let shapes: [String: LlamaConfig] = [
 
 var args = CommandLine.arguments.dropFirst()
 var shapeName = "smollm2-135m", steps = 3, B = 4, T = 256, layers: Int? = nil
+var loraRank: Int? = nil, precision = ComputePrecision.f32
 while let a = args.popFirst() {
     switch a {
     case "--shape": shapeName = args.popFirst() ?? shapeName
@@ -27,8 +28,10 @@ while let a = args.popFirst() {
     case "--batch": B = Int(args.popFirst() ?? "") ?? B
     case "--seq": T = Int(args.popFirst() ?? "") ?? T
     case "--layers": layers = Int(args.popFirst() ?? "")  // fewer layers, for profiling
+    case "--lora": loraRank = Int(args.popFirst() ?? "")  // LoRA on q/k/v/o (the RL recipes' targets), base frozen
+    case "--precision": precision = ComputePrecision(rawValue: args.popFirst() ?? "") ?? precision
     default:
-        FileHandle.standardError.write("usage: engine-bench [--shape \(shapes.keys.sorted().joined(separator: "|"))] [--steps N] [--batch B] [--seq T]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: engine-bench [--shape \(shapes.keys.sorted().joined(separator: "|"))] [--steps N] [--batch B] [--seq T] [--lora RANK] [--precision f32|bf16|auto]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -63,14 +66,15 @@ func sgemmPeak() -> Double {
     return best
 }
 
-// MARK: - Model FLOPs per step (6·N·matmul params + causal-free attention 12·L·B·H·T²·D)
+// MARK: - Model FLOPs per step (6·N·matmul params + causal-free attention 12·L·B·H·T²·D; 4·N·params with a
+// frozen base: no weight gradients, the LoRA side paths' FLOPs not counted)
 
-func stepFLOPs(_ c: LlamaConfig, B: Int, T: Int) -> Double {
+func stepFLOPs(_ c: LlamaConfig, B: Int, T: Int, frozenBase: Bool) -> Double {
     let (C, F, V, D, L) = (c.hiddenSize, c.intermediateSize, c.vocabSize, c.resolvedHeadDim, c.numHiddenLayers)
     let perLayer = C * (c.numAttentionHeads + 2 * c.numKeyValueHeads) * D + c.numAttentionHeads * D * C + 3 * C * F
     let matmulParams = Double(L * perLayer + V * C)
     let N = Double(B * T)
-    return 6 * N * matmulParams + 12 * Double(L * B * c.numAttentionHeads * T * T * D)
+    return (frozenBase ? 4 : 6) * N * matmulParams + 12 * Double(L * B * c.numAttentionHeads * T * T * D)
 }
 
 // MARK: - Run
@@ -80,6 +84,8 @@ let peak = sgemmPeak()
 var rng = SeededRNG(seed: 0)
 let t0 = now()
 let model = try LlamaModel(config: config, rng: &rng)
+if let loraRank { try model.addLoRA(LoRAConfig(rank: loraRank, alpha: 2 * Float(loraRank), targets: ["q_proj", "k_proj", "v_proj", "o_proj"]), rng: &rng) }
+let runs = model.setPrecision(precision)
 let session = TrainingSession(model: model, optimizer: AdamWConfig(learningRate: 1e-4, weightDecay: 0.1),
                               schedule: LRSchedule(kind: .constant, peak: 1e-4), maxGradNorm: 1, seed: 0)
 let tokens = (0..<(B * (T + 1))).map { _ in Int32(rng.next() % UInt64(config.vocabSize)) }
@@ -90,8 +96,9 @@ for b in 0..<B {
     targets += row.dropFirst()
 }
 let batch = TokenBatch(tokens: inputs, targets: targets, batch: B)
-print(String(format: "engine-bench %@: %.1fM params, B=%d T=%d, threads %d, init %.1fs",
-             shapeName, Double(config.parameterCount) / 1e6, B, T, Engine.threads, now() - t0))
+print(String(format: "engine-bench %@: %.1fM params, B=%d T=%d, threads %d, init %.1fs, LoRA %@, %@",
+             shapeName, Double(config.parameterCount) / 1e6, B, T, Engine.threads, now() - t0,
+             loraRank.map { "r\($0) on q/k/v/o" } ?? "none (full fine-tuning)", precision.summary(runs: runs)))
 var times = [Double]()
 for s in 0...steps {  // step 0 warms the buffer pool and is not timed
     let t = now()
@@ -102,6 +109,6 @@ for s in 0...steps {  // step 0 warms the buffer pool and is not timed
 }
 let median = times.sorted()[times.count / 2]
 let tokPerSec = Double(B * T) / median
-let gflops = stepFLOPs(config, B: B, T: T) / median / 1e9
-print(String(format: "RESULT swift shape=%@ tokens_per_s=%.1f step_s=%.3f gflops=%.1f sgemm_peak_gflops=%.1f mfu_of_peak=%.2f peak_rss_gib=%.2f",
-             shapeName, tokPerSec, median, gflops, peak, gflops / peak, peakRSSGiB()))
+let gflops = stepFLOPs(config, B: B, T: T, frozenBase: loraRank != nil) / median / 1e9
+print(String(format: "RESULT swift precision=%@ shape=%@ tokens_per_s=%.1f step_s=%.3f gflops=%.1f sgemm_peak_gflops=%.1f mfu_of_peak=%.2f peak_rss_gib=%.2f",
+             runs.rawValue, shapeName, tokPerSec, median, gflops, peak, gflops / peak, peakRSSGiB()))

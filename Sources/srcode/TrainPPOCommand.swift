@@ -29,6 +29,7 @@ struct TrainPPOCommand: AsyncParsableCommand {
         let policy = try LlamaModel.load(path: path, seed: recipe.seed)
         if let initFrom = recipe.initFrom { try policy.fold(checkpoint: initFrom) }
         try policy.addLoRA(lora, seed: recipe.seed)
+        printError("train ppo: precision: " + recipe.precision.summary(runs: policy.setPrecision(recipe.precision)))
         let records = try PromptRecord.load(path: recipe.data.train, split: recipe.data.split, languages: recipe.data.languages,
                                             limit: recipe.data.limit, strict: strict) { printError("skip \($0)") }
         // Tokenizer, chat format and stop tokens from the GGUF decoder, which stays loaded only when it
@@ -39,7 +40,8 @@ struct TrainPPOCommand: AsyncParsableCommand {
         let trainer = try RLTrainer(recipe: recipe, policy: policy, sampler: sampler, records: records)
         printError("train ppo: \(recipe.ppo.algorithm.rawValue), reward level \(recipe.reward.level.rawValue), "
             + "\(records.count) records, \(trainer.items.count) prompts; output \(recipe.output)")
-        var bar = ProgressBar(total: recipe.rollout.steps)
+        var bar = ProgressBar(total: recipe.rollout.steps, enabled: false)
+        trainer.onStart = { bar = ProgressBar(total: recipe.rollout.steps, done: $0) }  // a resume's rate counts only new steps
         trainer.onStep = { step, m in
             bar.update(step, String(format: "reward %.3f  vuln %.2f  compile %.2f  kl %.4f",
                                     m["reward_mean"] ?? 0, m["vulnerability_rate"] ?? 0, m["compile_rate"] ?? 0, m["kl"] ?? 0))

@@ -1,6 +1,7 @@
 // A misspelt recipe key must not leave its default in force silently.
 import Foundation
 import Testing
+import Tensor
 @testable import Trainer
 
 @Suite struct RecipeKeyTests {
@@ -42,6 +43,18 @@ import Testing
         #expect(r.rollout.samplesPerPrompt == 4 && warnings.count == 3)
         #expect(warnings.contains("\(file.path):9: unknown key 'rollout.max_new_token' is ignored"))
         #expect(throws: RecipeError.self) { try Recipe.load(path: file.path, strict: true) }
+    }
+
+    /// `precision` defaults to `auto` (bf16 where the CPU has it), reads each value, and names a bad one.
+    @Test func precisionKey() throws {
+        let base = "model: tiny\noutput: runs/x\ndata: {train: x.jsonl}\n"
+        #expect(try Recipe.parse(base).precision == .auto)
+        for p in ComputePrecision.allCases {
+            let text = base + "precision: \(p.rawValue)\n"
+            #expect(try Recipe.parse(text).precision == p)
+            #expect(Recipe.unknownKeys(text, recipe: try Recipe.parse(text)).isEmpty)
+        }
+        #expect(throws: RecipeError.self) { try Recipe.parse(base + "precision: fp8\n", file: "bad.yaml") }
     }
 
     /// The shipped recipes use only keys the trainer reads.

@@ -26,8 +26,10 @@ import Tensor
     }
 
     /// The bound the fast path is held to: sampled log-probs and values differ from a teacher-forced
-    /// pass over the same weights only by summation order.
-    static let bound: Float = 1e-4
+    /// pass over the same weights only by summation order in Float32. With bf16 GEMMs against the frozen
+    /// base, an activation that differs in its last Float32 bits between the two passes can round to a
+    /// different bf16 value (a step of 2⁻⁸ of its size), so the bound is looser.
+    static func bound(_ precision: ComputePrecision) -> Float { precision == .bf16 ? 2e-2 : 1e-4 }
 
     /// A tiny policy whose LoRA and value head are non-zero, so both paths really apply them.
     static func policy() throws -> LlamaModel {
@@ -40,9 +42,12 @@ import Tensor
         return m
     }
 
-    @Test(arguments: [PPOConfig.Algorithm.ppo, .grpo])
-    func rolloutLogprobsMatchTheScoringPass(algorithm: PPOConfig.Algorithm) throws {
+    @Test(arguments: [(PPOConfig.Algorithm.ppo, ComputePrecision.f32), (.grpo, .f32), (.ppo, .bf16)])
+    func rolloutLogprobsMatchTheScoringPass(algorithm: PPOConfig.Algorithm, requested: ComputePrecision) throws {
         let model = try Self.policy()
+        let precision = model.setPrecision(requested)
+        if precision != requested { print("RolloutLogprobTests: \(requested.summary(runs: precision)); checked at f32") }
+        let bound = Self.bound(precision)
         let prompts: [[Int32]] = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10], [2]]
         let params = SamplingParams(temperature: 0.8, maxTokens: 9, seed: 5)
         let results = try model.generate(prompts: prompts, params: params, stopTokens: [11], batchSize: 4,
@@ -70,11 +75,11 @@ import Tensor
             #expect(c.logprobs == results[i].drawnLogprobs)
             #expect(c.refLogprobs == f.refLogprobs)
             let dl = zip(f.logprobs, c.logprobs).map { abs($0 - $1) }.max() ?? 0
-            #expect(dl < Self.bound, "rollout \(i): log-probs differ by \(dl)")
+            #expect(dl < bound, "rollout \(i): log-probs differ by \(dl) (\(precision))")
             if algorithm == .ppo {
                 #expect(results[i].values.count == results[i].tokens.count)
                 let dv = zip(f.values, c.values).map { abs($0 - $1) }.max() ?? 0
-                #expect(dv < Self.bound, "rollout \(i): values differ by \(dv)")
+                #expect(dv < bound, "rollout \(i): values differ by \(dv) (\(precision))")
                 #expect(f.values.contains { abs($0) > 1e-3 }, "value head is zero: the test would prove nothing")
             } else {
                 #expect(results[i].values.isEmpty)
