@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""One training step (fwd + bwd + AdamW) of the same Llama-family shapes in plain PyTorch eager, CPU, float32.
+"""One training step (fwd + bwd + AdamW) of the same Llama-family shapes in plain PyTorch eager, CPU.
 
 The anchor for engine-bench: same B, T, model shape, tied embeddings, QKV bias for Qwen2, AdamW with weight
 decay 0.1 and global-norm clipping at 1.0. Attention uses F.scaled_dot_product_attention (HF's default "sdpa").
+`--lora R` freezes the base and trains LoRA r R (alpha 2R) on q/k/v/o, as engine-bench `--lora R` (PEFT's
+formula, written out here so the anchor needs only torch). `--autocast bf16` runs forward and backward under
+torch.autocast(cpu, bfloat16): PyTorch's fastest CPU training configuration where the CPU has AVX512-BF16.
 
-    python3 benchmarks/pytorch_train_step.py --shape smollm2-135m --steps 3 --threads 2
+    python3 benchmarks/pytorch_train_step.py --shape smollm2-135m --steps 3 --threads 2 [--lora 8] [--autocast bf16]
 """
 import argparse
 import resource
@@ -32,6 +35,19 @@ class RMSNorm(nn.Module):
 def rotate_half(x):
     h = x.shape[-1] // 2
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
+
+
+class LoRALinear(nn.Module):
+    """y = x Wᵀ + b + (alpha / r) (x Aᵀ) Bᵀ with W, b frozen; B starts at zero (PEFT's initialization)."""
+
+    def __init__(self, base, r):
+        super().__init__()
+        self.base, self.scale = base, 2.0
+        self.A = nn.Parameter(torch.randn(r, base.in_features) / base.in_features ** 0.5)
+        self.B = nn.Parameter(torch.zeros(base.out_features, r))
+
+    def forward(self, x):
+        return self.base(x) + self.scale * F.linear(F.linear(x, self.A), self.B)
 
 
 class Block(nn.Module):
@@ -90,6 +106,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--seq", type=int, default=256)
+    ap.add_argument("--lora", type=int, default=0, help="LoRA rank on q/k/v/o with the base frozen (0: full fine-tuning)")
+    ap.add_argument("--autocast", choices=["none", "bf16"], default="none")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -98,16 +116,24 @@ def main():
     for m in model.modules():
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+    if a.lora:
+        for p in model.parameters():
+            p.requires_grad_(False)
+        for layer in model.layers:
+            for name in ("q", "k", "v", "o"):
+                setattr(layer, name, LoRALinear(getattr(layer, name), a.lora))
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.1)
     tokens = torch.randint(0, s["V"], (a.batch, a.seq + 1))
     x, y = tokens[:, :-1], tokens[:, 1:]
     times = []
     for step in range(a.steps + 1):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        loss = model(x, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.autocast == "bf16"):
+            loss = model(x, y)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         dt = time.perf_counter() - t0
         if step > 0:
@@ -115,7 +141,7 @@ def main():
         print(f"  step {step}: loss {loss.item():.4f}  {dt:.2f}s{' (warm-up)' if step == 0 else ''}", flush=True)
     med = sorted(times)[len(times) // 2]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"RESULT torch shape={a.shape} tokens_per_s={a.batch * a.seq / med:.1f} step_s={med:.3f} "
+    print(f"RESULT torch precision={'bf16' if a.autocast == 'bf16' else 'f32'} lora={a.lora} shape={a.shape} tokens_per_s={a.batch * a.seq / med:.1f} step_s={med:.3f} "
           f"peak_rss_gib={rss:.2f} torch={torch.__version__} threads={torch.get_num_threads()}")
 
 

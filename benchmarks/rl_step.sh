@@ -12,15 +12,17 @@
 # Opt-in, not part of the tests: it installs TRL, PEFT and a CPU PyTorch into .venv-trl on first use.
 # Runs twice: with OPENBLAS_CORETYPE as set in the environment (if it is), and with it unset.
 #   benchmarks/rl_step.sh [max_new_tokens=384] [data=runs/proof/primevul-pattern/primevul_plus.jsonl]
-# SRCODE_RL_ENGINES="f32 quantized" (default) times SRCode once per rollout engine; the ratio uses the first.
+# SRCODE_RL_VARIANTS="f32/auto f32/f32" (default) times SRCode once per rollout engine / precision (recipe keys
+# rollout.engine and precision: auto is bf16 against the frozen base where the CPU has AVX512-BF16); the
+# ratio uses the first. Add quantized/auto for the GGUF rollout engine.
 # The data is any PrimeVul+ JSONL with a train split; scripts/ablation.sh with SRCODE_STAGE=data builds
 # the default one in about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 TOKENS=${1:-384}
-# SRCode's rollout engines to time (recipe key rollout.engine); the first one's step is the ratio's.
-ENGINES=${SRCODE_RL_ENGINES:-f32 quantized}
+# SRCode's variants to time, engine/precision; the first one's step is the ratio's.
+VARIANTS=${SRCODE_RL_VARIANTS:-f32/auto f32/f32}
 DATA=${2:-runs/proof/primevul-pattern/primevul_plus.jsonl}
 S=.build/release/srcode
 OUT=runs/bench/rl-step
@@ -45,13 +47,15 @@ sed -e "s#^output: .*#output: $OUT/srcode#" -e '/^init:/d' -e "s#^data: .*#data:
 field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" | head -1; }
 rss_gib() { sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$1" | awk '{printf "%.2f", $1/1048576}'; }
 
-# One SRCode step with rollout engine $1 (f32 | quantized); prints its RESULT line.
+# One SRCode step of variant $1 (engine/precision, e.g. f32/auto); prints its RESULT line.
 srcode_step() {
-  local engine=$1; shift
-  local recipe="$OUT/recipe-$engine.yaml"
-  sed "s/^rollout:$/rollout:\n  engine: $engine/" "$RECIPE" > "$recipe"
+  local variant=$1; shift
+  local engine=${variant%/*} precision=${variant#*/} name=${variant//\//-}
+  local recipe="$OUT/recipe-$name.yaml"
+  { sed "s/^rollout:$/rollout:\n  engine: $engine/" "$RECIPE"; echo "precision: $precision"; } > "$recipe"
   rm -rf "$OUT/srcode"
-  "$@" /usr/bin/time -v -o "$OUT/srcode-$engine.time" "$S" train ppo --config "$recipe" --threads 2 > "$OUT/srcode-$engine.log" 2>&1
+  "$@" /usr/bin/time -v -o "$OUT/srcode-$name.time" "$S" train ppo --config "$recipe" --threads 2 > "$OUT/srcode-$name.log" 2>&1
+  local runs; runs=$(sed -n 's/.*GEMMs against frozen weights in \([a-z0-9]*\).*/\1/p' "$OUT/srcode-$name.log" | head -1)
   local m; m=$(tail -1 "$OUT/srcode/metrics.jsonl")
   python3 - "$OUT/srcode/rollouts.jsonl" "$OUT/prompts.json" <<'EOF'
 import json, sys
@@ -61,20 +65,20 @@ for line in open(sys.argv[1]):
     if p not in seen: seen.append(p)
 json.dump(seen, open(sys.argv[2], "w"))
 EOF
-  local srss; srss=$(rss_gib "$OUT/srcode-$engine.time")
+  local srss; srss=$(rss_gib "$OUT/srcode-$name.time")
   python3 -c "
 import json,sys; m=json.loads(sys.argv[1]); step=m['rollout_seconds']+m['update_seconds']
-print(f\"RESULT side=srcode engine=$engine rollouts=16 step_s={step:.1f} generation_s={m['generation_seconds']:.1f} reward_s={m['reward_seconds']:.1f} score_s={m['score_seconds']:.1f} train_s={m['epochs_seconds']:.1f} mean_completion_tokens={m['response_tokens']:.1f} peak_rss_gib=$srss\")" "$m"
+print(f\"RESULT side=srcode engine=$engine precision=$precision runs=${runs:-f32} rollouts=16 step_s={step:.1f} generation_s={m['generation_seconds']:.1f} reward_s={m['reward_seconds']:.1f} score_s={m['score_seconds']:.1f} train_s={m['epochs_seconds']:.1f} mean_completion_tokens={m['response_tokens']:.1f} peak_rss_gib=$srss\")" "$m"
 }
 
 run_pair() {
   local label=$1; shift
   echo "== RL step, $TOKENS new tokens, OPENBLAS_CORETYPE $label"
   local sline="" line
-  for engine in $ENGINES; do
-    line=$(srcode_step "$engine" "$@")
+  for variant in $VARIANTS; do
+    line=$(srcode_step "$variant" "$@")
     echo "$line"
-    [ -n "$sline" ] || sline=$line   # the first engine is the one the ratio uses
+    [ -n "$sline" ] || sline=$line   # the first variant is the one the ratio uses
   done
   # The reward server for TRL: same recipe, same compile gate.
   "$S" reward serve --config "$RECIPE" --port 0 > "$OUT/serve.log" 2>&1 &
