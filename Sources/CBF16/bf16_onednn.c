@@ -64,6 +64,10 @@ static void load(void) {
     const char *off = getenv("SRCODE_BF16");
     if (off && strcmp(off, "0") == 0) { unavailable = "SRCODE_BF16=0"; return; }
     if (!bf16_cpu_has_native()) { unavailable = "the CPU has no AVX512-BF16"; return; }
+    // oneDNN runs on OpenMP; idle OpenMP threads spin by default, and between two GEMMs the engine's own
+    // threads (OpenBLAS, row kernels) need those cores: spinning workers halve them. Passive waiting
+    // unless the user chose otherwise (read when libgomp initializes, i.e. at this dlopen).
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     void *lib = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!lib) { unavailable = "oneDNN 2.x (libdnnl.so.2) not found; apt install libdnnl-dev"; return; }
     RESOLVE(engine_create, "dnnl_engine_create")
@@ -155,11 +159,40 @@ static entry *lookup(int transB, int64_t M, int64_t N, int64_t K, int accumulate
     return &cache[cached++];
 }
 
+static int gemm_locked(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
+                       float *C, int accumulate);
+
 int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
               float *C, int accumulate) {
-    if (!bf16_gemm_available()) return -1;
-    if (M <= 0 || N <= 0 || K <= 0) return -1;
+    if (!bf16_gemm_available() || M <= 0 || N <= 0 || K <= 0) return -1;
     pthread_mutex_lock(&lock);
+    int rc = gemm_locked(transB, M, N, K, A, B, C, accumulate);
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+static uint16_t *scratch = NULL;
+static int64_t scratch_count = 0;
+
+int bf16_gemm_f32a(int transB, int64_t M, int64_t N, int64_t K, const float *A, const uint16_t *B,
+                   float *C, int accumulate) {
+    if (!bf16_gemm_available() || M <= 0 || N <= 0 || K <= 0) return -1;
+    pthread_mutex_lock(&lock);
+    int rc = -1;
+    if (M * K > scratch_count) {
+        uint16_t *grown = realloc(scratch, (size_t)(M * K) * sizeof(uint16_t));
+        if (grown) { scratch = grown; scratch_count = M * K; }
+    }
+    if (M * K <= scratch_count) {
+        bf16_from_f32(A, scratch, M * K);
+        rc = gemm_locked(transB, M, N, K, scratch, B, C, accumulate);
+    }
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+static int gemm_locked(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
+                       float *C, int accumulate) {
     int rc = -1;
     entry *e = lookup(transB ? 1 : 0, M, N, K, accumulate ? 1 : 0);
     dnnl_memory_t am = NULL, bm = NULL, cm = NULL;
@@ -175,7 +208,6 @@ int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, co
     if (am) api.memory_destroy(am);
     if (bm) api.memory_destroy(bm);
     if (cm) api.memory_destroy(cm);
-    pthread_mutex_unlock(&lock);
     return rc;
 }
 
@@ -185,6 +217,12 @@ int bf16_gemm_available(void) {
 }
 
 #else  // no oneDNN header at build time
+
+int bf16_gemm_f32a(int transB, int64_t M, int64_t N, int64_t K, const float *A, const uint16_t *B,
+                   float *C, int accumulate) {
+    (void)transB; (void)M; (void)N; (void)K; (void)A; (void)B; (void)C; (void)accumulate;
+    return -1;
+}
 
 int bf16_gemm_available(void) {
     unavailable = "built without oneDNN's header (apt install libdnnl-dev, then rebuild)";

@@ -96,9 +96,6 @@ struct WeightOperand {
     /// Rounds the (M, K) left operand to bf16 and multiplies; false when oneDNN declined (nothing written).
     private static func bf16GEMM(transB: Bool, M: Int, N: Int, K: Int, _ a: UnsafePointer<Float>, _ w: BF16Weights,
                                  _ C: UnsafeMutablePointer<Float>, _ accumulate: Bool) -> Bool {
-        let ab = UnsafeMutablePointer<UInt16>.allocate(capacity: M * K)
-        defer { ab.deallocate() }
-        bf16_from_f32(a, ab, Int64(M * K))
-        return bf16_gemm(transB ? 1 : 0, Int64(M), Int64(N), Int64(K), ab, w.data, C, accumulate ? 1 : 0) == 0
+        bf16_gemm_f32a(transB ? 1 : 0, Int64(M), Int64(N), Int64(K), a, w.data, C, accumulate ? 1 : 0) == 0
     }
 }

@@ -35,6 +35,11 @@ void bf16_to_f32(const uint16_t *src, float *dst, int64_t n);
 int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
               float *C, int accumulate);
 
+/// bf16_gemm with a Float32 left operand, rounded to bf16 inside (into a buffer kept between calls, so a
+/// training step's hundreds of GEMMs do not map and fault fresh pages each time).
+int bf16_gemm_f32a(int transB, int64_t M, int64_t N, int64_t K, const float *A, const uint16_t *B,
+                   float *C, int accumulate);
+
 #ifdef __cplusplus
 }
 #endif
