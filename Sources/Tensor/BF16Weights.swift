@@ -1,6 +1,5 @@
 // BF16Weights: a bf16 copy of a frozen weight, used as the GEMM operand in place of its Float32 data.
 import CBF16
-import COpenBLAS
 
 /// Which precision the GEMMs against frozen weights run in.
 ///
@@ -73,12 +72,6 @@ struct WeightOperand {
         f32 = UnsafePointer(w.data)
         low = w.requiresGrad ? nil : w.bf16
         (O, I) = (w.shape[0], w.shape[1])
-    }
-
-    init(f32: UnsafePointer<Float>, O: Int, I: Int) {
-        self.f32 = f32
-        low = nil
-        (self.O, self.I) = (O, I)
     }
 
     /// C (M, O) = [C +] x (M, I) · Wᵀ, x with leading dimension I, C with O.

@@ -1,4 +1,5 @@
-// Linear and matmul: every matrix product goes through cblas_sgemm with transposes folded into the call (no copies).
+// Linear and matmul: every matrix product goes through cblas_sgemm with transposes folded into the call (no copies),
+// except a product against a frozen weight's bf16 copy (`WeightOperand`, BF16Weights.swift).
 import COpenBLAS
 
 // Legend: N rows (B*T tokens), I input features, O output features, M/K/P generic GEMM dims.
