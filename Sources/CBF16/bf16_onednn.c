@@ -21,7 +21,6 @@ int bf16_cpu_has_native(void);
 #endif
 
 static const char *unavailable = "not checked yet";
-static const char *last_impl = "";
 
 #if BF16_HAVE_HEADER
 
@@ -41,7 +40,6 @@ static struct {
     dnnl_status_t (*post_ops_append_sum)(dnnl_post_ops_t, float);
     dnnl_status_t (*pd_create)(dnnl_primitive_desc_t *, const_dnnl_op_desc_t, const_dnnl_primitive_attr_t,
                                dnnl_engine_t, const_dnnl_primitive_desc_t);
-    dnnl_status_t (*pd_query)(const_dnnl_primitive_desc_t, dnnl_query_t, int, void *);
     dnnl_status_t (*pd_destroy)(dnnl_primitive_desc_t);
     dnnl_status_t (*primitive_create)(dnnl_primitive_t *, const_dnnl_primitive_desc_t);
     dnnl_status_t (*primitive_destroy)(dnnl_primitive_t);
@@ -54,7 +52,7 @@ static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int ready = 0;
-// One GEMM at a time: the stream, the cache and last_impl are shared (oneDNN threads the GEMM itself).
+// One GEMM at a time: the stream, the cache and the rounding buffer are shared (oneDNN threads the GEMM itself).
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define RESOLVE(field, name) \
@@ -82,7 +80,6 @@ static void load(void) {
     RESOLVE(post_ops_destroy, "dnnl_post_ops_destroy")
     RESOLVE(post_ops_append_sum, "dnnl_post_ops_append_sum")
     RESOLVE(pd_create, "dnnl_primitive_desc_create")
-    RESOLVE(pd_query, "dnnl_primitive_desc_query")
     RESOLVE(pd_destroy, "dnnl_primitive_desc_destroy")
     RESOLVE(primitive_create, "dnnl_primitive_create")
     RESOLVE(primitive_destroy, "dnnl_primitive_destroy")
@@ -103,9 +100,7 @@ typedef struct {
     int64_t M, N, K;
     int transB, accumulate;
     dnnl_primitive_t primitive;
-    dnnl_primitive_desc_t pd;  // kept: it owns the impl string
     dnnl_memory_desc_t a, b, c;
-    const char *impl;
 } entry;
 
 enum { CACHE_SIZE = 96 };
@@ -118,14 +113,10 @@ static entry *lookup(int transB, int64_t M, int64_t N, int64_t K, int accumulate
         if (e->M == M && e->N == N && e->K == K && e->transB == transB && e->accumulate == accumulate) return e;
     }
     if (cached == CACHE_SIZE) {  // shapes beyond the working set: start over rather than track ages
-        for (int i = 0; i < cached; i++) {
-            api.primitive_destroy(cache[i].primitive);
-            api.pd_destroy(cache[i].pd);
-        }
+        for (int i = 0; i < cached; i++) api.primitive_destroy(cache[i].primitive);
         cached = 0;
-        last_impl = "";
     }
-    entry e = {M, N, K, transB, accumulate, NULL, NULL, {0}, {0}, {0}, ""};
+    entry e = {M, N, K, transB, accumulate, NULL, {0}, {0}, {0}};
     dnnl_dims_t ad = {M, K}, as = {K, 1};
     dnnl_dims_t bd = {K, N}, bs = {transB ? 1 : N, transB ? K : 1};  // (K, N) view of an (N, K) weight: strides swap
     dnnl_dims_t cd = {M, N}, cs = {N, 1};
@@ -150,26 +141,15 @@ static entry *lookup(int transB, int64_t M, int64_t N, int64_t K, int accumulate
     if (ops) api.post_ops_destroy(ops);
     if (attr) api.attr_destroy(attr);
     if (s != dnnl_success) return NULL;
-    const char *impl = "";
-    api.pd_query(pd, dnnl_query_impl_info_str, 0, &impl);
-    if (api.primitive_create(&e.primitive, pd) != dnnl_success) { api.pd_destroy(pd); return NULL; }
-    e.pd = pd;
-    e.impl = impl;
+    s = api.primitive_create(&e.primitive, pd);
+    api.pd_destroy(pd);  // the primitive keeps what it needs
+    if (s != dnnl_success) return NULL;
     cache[cached] = e;
     return &cache[cached++];
 }
 
 static int gemm_locked(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
                        float *C, int accumulate);
-
-int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
-              float *C, int accumulate) {
-    if (!bf16_gemm_available() || M <= 0 || N <= 0 || K <= 0) return -1;
-    pthread_mutex_lock(&lock);
-    int rc = gemm_locked(transB, M, N, K, A, B, C, accumulate);
-    pthread_mutex_unlock(&lock);
-    return rc;
-}
 
 static uint16_t *scratch = NULL;
 static int64_t scratch_count = 0;
@@ -202,7 +182,6 @@ static int gemm_locked(int transB, int64_t M, int64_t N, int64_t K, const uint16
         dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}};
         if (api.primitive_execute(e->primitive, stream, 3, args) == dnnl_success && api.stream_wait(stream) == dnnl_success) {
             rc = 0;
-            last_impl = e->impl;
         }
     }
     if (am) api.memory_destroy(am);
@@ -229,17 +208,9 @@ int bf16_gemm_available(void) {
     return 0;
 }
 
-int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
-              float *C, int accumulate) {
-    (void)transB; (void)M; (void)N; (void)K; (void)A; (void)B; (void)C; (void)accumulate;
-    return -1;
-}
-
 #endif
 
 const char *bf16_unavailable_reason(void) {
     bf16_gemm_available();
     return unavailable;
 }
-
-const char *bf16_last_impl(void) { return last_impl; }

@@ -20,23 +20,17 @@ int bf16_gemm_available(void);
 /// Why bf16_gemm_available() is 0 (a static string), or NULL when it is 1.
 const char *bf16_unavailable_reason(void);
 
-/// The oneDNN kernel name the last GEMM ran (for benchmarks; "" before the first).
-const char *bf16_last_impl(void);
-
 /// dst[i] = bf16(src[i]), round to nearest even (NaN stays NaN).
 void bf16_from_f32(const float *src, uint16_t *dst, int64_t n);
 
 /// dst[i] = float(src[i]) (exact).
 void bf16_to_f32(const uint16_t *src, float *dst, int64_t n);
 
-/// C (M, N) = [C +] A (M, K) · op(B), row-major, A and B in bf16, C in Float32 (leading dimension N).
+/// C (M, N) = [C +] bf16(A) (M, K) · op(B), row-major, B in bf16, A and C in Float32 (leading dimension N).
 /// transB = 1: B is (N, K) row-major (an nn.Linear weight, y = x·Wᵀ); transB = 0: B is (K, N).
+/// A is rounded to bf16 inside, into a buffer kept between calls, so a training step's hundreds of GEMMs
+/// do not map and fault fresh pages each time.
 /// Returns 0 on success; nonzero (nothing written) when oneDNN refused, so callers fall back to sgemm.
-int bf16_gemm(int transB, int64_t M, int64_t N, int64_t K, const uint16_t *A, const uint16_t *B,
-              float *C, int accumulate);
-
-/// bf16_gemm with a Float32 left operand, rounded to bf16 inside (into a buffer kept between calls, so a
-/// training step's hundreds of GEMMs do not map and fault fresh pages each time).
 int bf16_gemm_f32a(int transB, int64_t M, int64_t N, int64_t K, const float *A, const uint16_t *B,
                    float *C, int accumulate);
 
