@@ -7,16 +7,13 @@ Reads, for every arm (a folder name under each benchmark):
   cyberseceval/<arm>/benchmark.json, llmseceval/<arm>/benchmark.json   (srcode eval run: both judges)
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
-and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented. The PrimeVul+
-split's report has no interval, so this script adds one by the method `srcode eval run` uses (95% prompt-level
-bootstrap, 2,000 resamples; its own RNG, so the bounds are not bit-equal to the Swift ones), from that arm's
-samples.jsonl. It belongs in `eval secure`'s report (Evaluation's Statistics), which would remove this copy.
+and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented: every interval
+is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), none is computed here.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
 "target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
 """
 import json
 import os
-import random
 import sys
 
 
@@ -31,35 +28,6 @@ def load(path):
 def arm_dirs(d):
     """The arms of one benchmark folder: its sub-folders (comparison.md, paired.json etc. sit beside them)."""
     return [a for a in sorted(os.listdir(d)) if os.path.isdir(os.path.join(d, a))]
-
-
-def bootstrap(groups, resamples=2000, seed=0):
-    """95% percentile interval of a rate whose samples come in per-prompt groups of (hits, total)."""
-    if not groups:
-        return None
-    rng = random.Random(seed)
-    rates = []
-    for _ in range(resamples):
-        pick = [groups[rng.randrange(len(groups))] for _ in groups]
-        rates.append(sum(h for h, _ in pick) / max(1, sum(t for _, t in pick)))
-    rates.sort()
-    return rates[int(0.025 * (resamples - 1))], rates[int(0.975 * (resamples - 1))]
-
-
-def secure_samples(path):
-    """Per-prompt (vulnerable, samples) of an `eval secure` samples.jsonl: high or medium findings count."""
-    groups = {}
-    try:
-        with open(path) as f:
-            for line in f:
-                s = json.loads(line)
-                hit = any(x.get("severity") in ("high", "medium") for x in s.get("findings", []))
-                g = groups.setdefault((s["record_id"], s["prompt_index"]), [0, 0])
-                g[0] += hit
-                g[1] += 1
-    except FileNotFoundError:
-        return None
-    return [tuple(g) for g in groups.values()]
 
 
 def interval(o):
@@ -137,11 +105,9 @@ def main(root):
             if not r:
                 continue
             o = r["overall"]
-            insecure = {"rate": o["vulnerability_rate"], "count": o["vulnerable"], "total": o["samples"]}
-            groups = secure_samples(os.path.join(d, arm, "samples.jsonl"))
-            # The interval only when the samples are the ones the report counted.
-            if groups and sum(h for h, _ in groups) == o["vulnerable"] and sum(t for _, t in groups) == o["samples"]:
-                insecure["low"], insecure["high"] = bootstrap(groups)
+            # Reports written before `vulnerability_interval` existed give the rate without bounds.
+            insecure = interval(r.get("vulnerability_interval")) or {
+                "rate": o["vulnerability_rate"], "count": o["vulnerable"], "total": o["samples"]}
             entry = {"samples": o["samples"], "insecure_builtin": insecure}
             if o.get("compile_checked"):
                 entry["compile_rate"] = {"rate": o["compiled"] / o["compile_checked"], "count": o["compiled"], "total": o["compile_checked"]}

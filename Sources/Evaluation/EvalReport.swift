@@ -39,6 +39,10 @@ public struct EvalReport: Codable, Sendable {
     public var settings: Settings
     public var overall: EvalMetrics
     public var perCWE: [String: EvalMetrics]
+    /// The overall vulnerability rate with its 95% interval, by the prompt-level bootstrap every other
+    /// report uses (``Statistics/rate(_:seed:)``): a prompt's samples are one cluster. `nil` in reports
+    /// written before it existed.
+    public var vulnerabilityInterval: RateInterval?
     public var skippedLines: [SkippedLine]
     /// Generation throughput of this process's work (resumed samples excluded); `nil` when nothing was generated.
     public var samplesPerMinute: Double?
@@ -50,13 +54,21 @@ public struct EvalReport: Codable, Sendable {
         self.adapter = adapter
         self.settings = settings
         (overall, perCWE) = EvalMetrics.breakdown(samples)
+        vulnerabilityInterval = samples.isEmpty ? nil : Statistics.rate(Self.promptGroups(samples))
         self.skippedLines = skippedLines
         self.samplesPerMinute = samplesPerMinute
     }
 
     enum CodingKeys: String, CodingKey {
         case schema, label, model, adapter, settings, overall
-        case perCWE = "per_cwe", skippedLines = "skipped_lines", samplesPerMinute = "samples_per_minute"
+        case perCWE = "per_cwe", vulnerabilityInterval = "vulnerability_interval", skippedLines = "skipped_lines", samplesPerMinute = "samples_per_minute"
+    }
+
+    /// Each prompt's sample flags (vulnerable or not), prompts in a fixed order so the interval is reproducible.
+    static func promptGroups(_ samples: [EvalSample]) -> [[Bool]] {
+        Dictionary(grouping: samples) { "\($0.recordID)\u{1F}\($0.promptIndex)" }
+            .sorted { $0.key < $1.key }
+            .map { $0.value.sorted { $0.sampleIndex < $1.sampleIndex }.map(\.isVulnerable) }
     }
 
     // MARK: - Files
@@ -92,7 +104,12 @@ public struct EvalReport: Codable, Sendable {
         s += settings.promptsPerRecord.map { ", first \($0) prompt(s) per record" } ?? ", all prompts"
         s += String(format: "; seed %llu, temperature %.2f, top-p %.2f, max %d tokens\n", settings.seed, settings.temperature, settings.topP, settings.maxTokens)
         if let r = samplesPerMinute { s += String(format: "- throughput: %.1f samples/min (batch %d)\n", r, settings.batchSize) }
-        s += "- vulnerable = at least one high or medium finding of the built-in oracle; compile = clang -fsyntax-only in the stub prelude\n\n"
+        s += "- vulnerable = at least one high or medium finding of the built-in oracle; compile = clang -fsyntax-only in the stub prelude\n"
+        if let v = vulnerabilityInterval {
+            s += String(format: "- vulnerability rate %.1f%% (%d/%d), 95%% interval %.1f–%.1f%% (prompt-level bootstrap)\n",
+                        v.rate * 100, v.count, v.total, v.low * 100, v.high * 100)
+        }
+        s += "\n"
         s += Self.header + "\n" + String(repeating: "|---", count: 10) + "|\n"
         s += Self.row("**overall**", overall) + "\n"
         for k in perCWE.keys.sorted() { s += Self.row(k, perCWE[k]!) + "\n" }

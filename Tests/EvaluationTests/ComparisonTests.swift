@@ -54,3 +54,30 @@ import SecurityOracle
     let mismatched = ModelComparison(reports: [base, EvalReport(label: "x", model: "m", adapter: nil, settings: other, samples: [], skippedLines: [], samplesPerMinute: nil)])
     #expect(mismatched.mismatches.count == 1)
 }
+
+/// `eval secure`'s report carries the overall vulnerability rate's prompt-level interval, the one
+/// `eval run` reports (so the proof's summary needs no second bootstrap), and still reads reports
+/// written before the field existed.
+@Test func secureReportInterval() throws {
+    var samples: [EvalSample] = []
+    for p in 0..<20 {
+        for k in 0..<2 {
+            var s = sample("r\(p)", cwe: "CWE-787", vulnerable: p < 6 && (k == 0 || p < 3), compiles: true)
+            s.sampleIndex = k
+            samples.append(s)
+        }
+    }
+    let r = EvalReport(label: "a", model: "m", adapter: nil, settings: Fixtures.settings(), samples: samples,
+                       skippedLines: [], samplesPerMinute: nil)
+    let v = try #require(r.vulnerabilityInterval)
+    #expect(v.count == 9 && v.total == 40 && v.rate == r.overall.vulnerabilityRate)
+    #expect(v == Statistics.rate(EvalReport.promptGroups(samples.reversed())))  // order-independent
+    #expect(v.low < v.rate && v.rate < v.high)
+    #expect(r.markdown().contains("- vulnerability rate 22.5% (9/40), 95% interval"))
+    let json = try JSONEncoder().encode(r)
+    #expect(try JSONDecoder().decode(EvalReport.self, from: json).vulnerabilityInterval == v)
+    var old = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
+    old["vulnerability_interval"] = nil
+    let legacy = try JSONDecoder().decode(EvalReport.self, from: JSONSerialization.data(withJSONObject: old))
+    #expect(legacy.vulnerabilityInterval == nil && legacy.overall == r.overall)
+}
