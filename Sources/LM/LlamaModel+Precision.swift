@@ -6,10 +6,12 @@ extension LlamaModel {
     /// of a LoRA run) and returns what runs here: `.bf16` only where the CPU has AVX512-BF16 and oneDNN
     /// is installed (``ComputePrecision/bf16Unavailable`` says why not), else `.f32`.
     ///
-    /// With bf16 each frozen weight gets a bf16 copy (half its Float32 size, kept beside it: the Float32
-    /// data still serves the embedding lookup, checkpoints and the reference path); trainable tensors,
-    /// activations and accumulators stay Float32. Weights that change later (`load`, `fold`, `addLoRA`
-    /// freezing them) get fresh copies.
+    /// With bf16 each frozen weight gets a bf16 copy. A frozen projection then keeps only the copy
+    /// (``Tensor/releaseFloat32()``: its GEMMs read nothing else); the LM head keeps its Float32 data
+    /// beside the copy, because it is also the embedding table that every forward pass looks rows up in.
+    /// Trainable tensors, activations and accumulators stay Float32. Weights that change later (`load`,
+    /// `fold`, `addLoRA` freezing them) get fresh copies; a released weight that something writes (a
+    /// fold, a load) first gets Float32 data back from its copy.
     @discardableResult
     public func setPrecision(_ requested: ComputePrecision) -> ComputePrecision {
         precision = requested.resolved
@@ -19,13 +21,14 @@ extension LlamaModel {
 
     /// Remakes the bf16 copies after the weights or their frozen state changed (a no-op at `.f32`).
     func refreshPrecision() {
-        for w in gemmWeights {
-            if precision == .bf16, !w.requiresGrad { w.attachBF16() } else { w.detachBF16() }
+        let projections = layers.flatMap { $0.projections.map(\.1.weight) }
+        var released = false
+        for w in projections + [head] {
+            guard precision == .bf16, !w.requiresGrad else { w.detachBF16(); continue }
+            // A weight already held only as bf16 keeps its copy (remaking it would round the same values again).
+            if !w.float32Released { w.attachBF16() }
+            if w !== head, !w.float32Released { w.releaseFloat32(); released = true }
         }
-    }
-
-    /// Every weight used as a GEMM's right-hand operand: the projections' and the LM head.
-    private var gemmWeights: [Tensor] {
-        layers.flatMap { $0.projections.map(\.1.weight) } + [head]
+        if released { BufferPool.returnFreeHeapToSystem() }
     }
 }

@@ -1,5 +1,8 @@
 // BufferPool: recycles Float32 buffers by exact element count so a steady-state training step allocates nothing.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A process-wide free list of raw `Float` buffers keyed by size class.
 ///
@@ -66,6 +69,16 @@ public final class BufferPool: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Asks the C allocator to hand free heap pages back to the system (glibc's `malloc_trim`): after
+    /// large buffers are freed, their pages can otherwise stay resident in the heap.
+    /// Looked up at run time: Swift's Glibc module does not export it, and other C libraries lack it.
+    public static func returnFreeHeapToSystem() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") { _ = unsafeBitCast(f, to: Trim.self)(0) }
+        #endif
+    }
+
     /// Returns every pooled buffer to the system (e.g. after a phase with unusual shapes).
     public func trim() {
         lock.lock()
@@ -80,11 +93,16 @@ public final class BufferPool: @unchecked Sendable {
 final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
+    /// The buffer goes back to the system, not to the pool, when this storage dies: set for a released
+    /// weight's Float32 data, whose whole point is to leave the process.
+    var returnsToSystem = false
 
     init(count: Int) {
         self.count = count
         pointer = BufferPool.shared.take(count)
     }
 
-    deinit { BufferPool.shared.give(pointer, count) }
+    deinit {
+        if returnsToSystem { pointer.deallocate() } else { BufferPool.shared.give(pointer, count) }
+    }
 }

@@ -16,7 +16,8 @@ import Foundation
 public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public let shape: [Int]
     public let count: Int
-    let storage: Storage
+    /// A `var` only so a frozen weight can free its Float32 data (``releaseFloat32()``) and remake it.
+    var storage: Storage
     let offset: Int
     /// Gradient of the last backward pass(es), same shape; `nil` until one reaches this tensor.
     public var grad: Tensor?
@@ -28,8 +29,15 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     public var name: String
     /// A bf16 copy of this (frozen, 2-D) weight that GEMMs use instead of `data`; see ``attachBF16()``.
     public internal(set) var bf16: BF16Weights?
+    /// True while this frozen weight holds only its bf16 copy (``releaseFloat32()``).
+    public internal(set) var float32Released = false
 
-    public var data: UnsafeMutablePointer<Float> { storage.pointer + offset }
+    /// The Float32 values. A weight whose Float32 data was released gets it back here, remade from its
+    /// bf16 copy, so a path that needs it (a fold, a load, an unfrozen weight) stays correct.
+    public var data: UnsafeMutablePointer<Float> {
+        if float32Released { restoreFloat32() }
+        return storage.pointer + offset
+    }
 
     /// A zero-filled tensor.
     public init(zeros shape: [Int], requiresGrad: Bool = false, name: String = "") {

@@ -69,6 +69,45 @@ import Testing
         }
     }
 
+    /// A frozen weight that keeps only its bf16 copy computes what it computed with both (the GEMMs read
+    /// the copy either way; without bf16 GEMMs the fallback multiplies a Float32 copy of it), frees its
+    /// Float32 buffer, and gets Float32 data back, rounded to bf16, when something reads it.
+    @Test func releasedWeightsComputeFromTheirCopy() throws {
+        let x = Self.random([9, 32], seed: 7), w = Self.random([12, 32], seed: 8)
+        x.requiresGrad = true
+        let g = Self.random([9, 12], seed: 9)
+        // bf16 values from the start, so that the sgemm fallback (no bf16 GEMMs here) agrees bit for bit too.
+        var bits = [UInt16](repeating: 0, count: w.count)
+        bf16_from_f32(w.data, &bits, Int64(w.count))
+        bf16_to_f32(bits, w.data, Int64(w.count))
+        func run() throws -> [Float] {
+            x.zeroGrad()
+            let y = try linear(x, w)
+            try sum(mul(y, g)).backward()
+            return y.values + x.grad!.values
+        }
+        let trainable = Self.random([4, 4], seed: 10)
+        trainable.requiresGrad = true
+        trainable.attachBF16()
+        trainable.releaseFloat32()
+        #expect(!trainable.float32Released, "a trainable weight keeps its Float32 data")
+        w.releaseFloat32()
+        #expect(!w.float32Released, "no copy, nothing to release")
+        w.attachBF16()
+        let kept = try run()
+        w.releaseFloat32()
+        #expect(w.float32Released && w.storage.count == 0)
+        #expect(try run() == kept)
+        // Reading the data remakes it from the copy: every value is a bf16 value, and the GEMMs are unchanged.
+        let remade = w.values
+        #expect(!w.float32Released && remade.allSatisfy { $0.bitPattern & 0xFFFF == 0 })
+        #expect(try run() == kept)
+        // Detaching the copy of a released weight keeps its (rounded) values.
+        w.releaseFloat32()
+        w.detachBF16()
+        #expect(!w.float32Released && w.bf16 == nil && w.values == remade)
+    }
+
     /// A trainable weight multiplies in Float32 even with a bf16 copy attached: its gradient and its
     /// updates must see exactly the values the optimizer holds.
     @Test func trainableWeightsIgnoreTheirCopy() throws {
