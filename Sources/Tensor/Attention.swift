@@ -1,4 +1,4 @@
-// Causal grouped-query attention: scores by sgemm on strided head views, fused masked softmax, probs kept for backward.
+// Causal grouped-query attention: scores by sgemm on strided head views, masked softmax, probs kept for backward.
 import COpenBLAS
 import Foundation
 
@@ -13,18 +13,22 @@ func attentionForward(
     _ keyMask: UnsafePointer<Float>?, B: Int, T: Int, H: Int, G: Int, D: Int
 ) {
     let scale = 1 / Float(D).squareRoot(), rep = H / G
-    // One (b, h) pair per task. The per-head sgemm calls run on OpenBLAS's own, process-wide thread
-    // count, which nothing here changes (see the note after `attentionBackward`): small heads stay on the calling
-    // thread inside OpenBLAS, and large ones are serialized by OpenBLAS's own lock.
+    // The products are issued one head at a time from this thread, so each sgemm runs on OpenBLAS's own
+    // threads; only the softmax rows, plain loops, are split over the engine's threads. Why not one task
+    // per head, as before: every task's sgemm then asked OpenBLAS for its threads at once, and OpenBLAS
+    // 0.3's server takes one caller at a time while the others spin (16% of a bf16 training step's
+    // samples, perf, 2026-12-07).
+    func heads(_ body: (Int, Int, Int, Int) -> Void) {  // (bh, b, h, g)
+        for bh in 0..<(B * H) { let (b, h) = (bh / H, bh % H); body(bh, b, h, h / rep) }
+    }
+    heads { bh, b, h, g in
+        sgemm(false, true, T, T, D, scale, q + b * T * H * D + h * D, H * D, k + b * T * G * D + g * D, G * D, 0, att + bh * T * T, T)
+    }
     parallelFor(B * H) { pairs in
-        for bh in pairs {
-            let (b, h) = (bh / H, bh % H), g = h / rep
-            let qh = q + b * T * H * D + h * D, kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
-            let a = att + bh * T * T
-            sgemm(false, true, T, T, D, scale, qh, H * D, kh, G * D, 0, a, T)
-            maskedSoftmaxRows(a, T: T, mask: keyMask.map { $0 + b * T })
-            sgemm(false, false, T, D, T, 1, a, T, vh, G * D, 0, out + b * T * H * D + h * D, H * D)
-        }
+        for bh in pairs { maskedSoftmaxRows(att + bh * T * T, T: T, mask: keyMask.map { $0 + (bh / H) * T }) }
+    }
+    heads { bh, b, h, g in
+        sgemm(false, false, T, D, T, 1, att + bh * T * T, T, v + b * T * G * D + g * D, G * D, 0, out + b * T * H * D + h * D, H * D)
     }
 }
 
@@ -51,36 +55,41 @@ func maskedSoftmaxRows(_ a: UnsafeMutablePointer<Float>, T: Int, mask: UnsafePoi
 
 /// Backward, per (b, h), quoting forward `out = att v`, `att = softmax(scale · q kᵀ)`:
 ///   datt = dout vᵀ ; dv += attᵀ dout ; dS = att ⊙ (datt − rowsum(att ⊙ datt)) ; dq += scale dS k ; dk += scale dSᵀ q
-/// dk/dv of a KV head are shared by its H/G query heads, so tasks are KV heads (b, g), each looping its group.
+/// Three passes, as forward: the products of every head from this thread (OpenBLAS threads each one), the
+/// elementwise softmax backward over heads in parallel; dS of all heads lives in one scratch (B,H,T,T).
 func attentionBackward(
     dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
     att: UnsafePointer<Float>, B: Int, T: Int, H: Int, G: Int, D: Int
 ) {
     let scale = 1 / Float(D).squareRoot(), rep = H / G
-    let workers = parallelChunks(B * G)
-    let scratch = Tensor(uninitialized: [workers, T, T])
-    parallelForChunks(B * G) { chunk, groups in
-        let dS = scratch.data + chunk * T * T
-        for bg in groups {
-            let (b, g) = (bg / G, bg % G)
-            let kh = k + b * T * G * D + g * D, vh = v + b * T * G * D + g * D
-            for h in (g * rep)..<((g + 1) * rep) {
-                let a = att + (b * H + h) * T * T
-                let qh = q + b * T * H * D + h * D, go = dout + b * T * H * D + h * D
-                if let dv { sgemm(true, false, T, D, T, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
-                sgemm(false, true, T, T, D, 1, go, H * D, vh, G * D, 0, dS, T)
-                for t in 0..<T {
-                    let ar = a + t * T, dr = dS + t * T
-                    var dot: Float = 0
-                    for s in 0...t { dot += ar[s] * dr[s] }
-                    for s in 0...t { dr[s] = ar[s] * (dr[s] - dot) }
-                    if t + 1 < T { (dr + t + 1).update(repeating: 0, count: T - t - 1) }
-                }
-                if let dq { sgemm(false, false, T, D, T, scale, dS, T, kh, G * D, 1, dq + b * T * H * D + h * D, H * D) }
-                if let dk { sgemm(true, false, T, D, T, scale, dS, T, qh, H * D, 1, dk + b * T * G * D + g * D, G * D) }
+    let scratch = Tensor(uninitialized: [B, H, T, T])
+    let dS = scratch.data
+    // Heads in (b, g, h) order, so each KV head's dk/dv accumulate in the same order as before.
+    func heads(_ body: (Int, Int, Int, Int) -> Void) {  // (bh, b, h, g)
+        for b in 0..<B { for h in 0..<H { body(b * H + h, b, h, h / rep) } }
+    }
+    heads { bh, b, h, g in
+        let a = att + bh * T * T, go = dout + b * T * H * D + h * D
+        if let dv { sgemm(true, false, T, D, T, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
+        sgemm(false, true, T, T, D, 1, go, H * D, v + b * T * G * D + g * D, G * D, 0, dS + bh * T * T, T)
+    }
+    parallelFor(B * H) { pairs in
+        for bh in pairs {
+            let a = att + bh * T * T, d = dS + bh * T * T
+            for t in 0..<T {
+                let ar = a + t * T, dr = d + t * T
+                var dot: Float = 0
+                for s in 0...t { dot += ar[s] * dr[s] }
+                for s in 0...t { dr[s] = ar[s] * (dr[s] - dot) }
+                if t + 1 < T { (dr + t + 1).update(repeating: 0, count: T - t - 1) }
             }
         }
+    }
+    heads { bh, b, h, g in
+        let d = dS + bh * T * T
+        if let dq { sgemm(false, false, T, D, T, scale, d, T, k + b * T * G * D + g * D, G * D, 1, dq + b * T * H * D + h * D, H * D) }
+        if let dk { sgemm(true, false, T, D, T, scale, d, T, q + b * T * H * D + h * D, H * D, 1, dk + b * T * G * D + g * D, G * D) }
     }
 }
 

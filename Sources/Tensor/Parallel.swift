@@ -6,8 +6,8 @@ import Foundation
 /// Thread settings for the engine.
 ///
 /// Our row loops and OpenBLAS mostly take turns (a kernel either calls `cblas_sgemm` or loops over rows
-/// itself), so both may use every core: the budget is `threads` for each. Attention calls sgemm from its
-/// per-head tasks; OpenBLAS runs those small products on the calling thread and serializes large ones.
+/// itself), so both may use every core: the budget is `threads` for each. No sgemm is called from inside
+/// a row loop: OpenBLAS 0.3's thread server takes one caller at a time and lets the others spin.
 ///
 /// The OpenBLAS count is set here and nowhere else, once, before any work: it is process-wide, and
 /// sgemm's bits depend on it, so changing it while other threads multiply breaks reproducibility
