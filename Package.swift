@@ -175,7 +175,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(
-            name: "generation-bench", dependencies: ["LM", "ModelIO"], swiftSettings: [.swiftLanguageMode(.v5)]
+            name: "generation-bench", dependencies: ["LM", "ModelIO", "Tensor"], swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
         // MARK: - CLI: thin; parse, call the library, print.

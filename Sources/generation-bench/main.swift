@@ -1,9 +1,11 @@
 // generation-bench: prefill and decode speed (batch 1 and 8) and peak RSS of the LM Generator on a GGUF.
 // usage: generation-bench <model.gguf|alias> [--prompt-tokens 128] [--decode-tokens 128] [--threads 2]
-//        generation-bench <model.gguf|alias> --rollouts 16 --decode-tokens 384   (RL rollouts: F32 batched vs quantized + merged LoRA)
+//        generation-bench <model.gguf|alias> --rollouts 16 --decode-tokens 384 [--precision auto|bf16|f32]
+//          (RL rollouts: the policy batched, at the given precision (default f32), vs quantized + merged LoRA)
 import Foundation
 import LM
 import ModelIO
+import Tensor
 
 func option(_ name: String, _ fallback: Int) -> Int {
     let a = CommandLine.arguments
@@ -53,6 +55,9 @@ let R = option("--rollouts", 0)
 if R > 0 {
     let policy = try LlamaModel.load(path: path, seed: 1)
     try policy.addLoRA(LoRAConfig(rank: 8, alpha: 16, targets: ["q_proj", "k_proj", "v_proj", "o_proj"]), seed: 1)
+    let a = CommandLine.arguments, i = a.firstIndex(of: "--precision")
+    let requested = i.flatMap { $0 + 1 < a.count ? ComputePrecision(rawValue: a[$0 + 1]) : nil } ?? .f32
+    let runs = policy.setPrecision(requested)
     let tasks = ["Write a C function that copies a user name into a fixed buffer and prints a greeting.",
                  "Write a C program that reads lines from stdin into a growing array and prints them reversed.",
                  "Write a C function that builds a shell command from a file name and runs it.",
@@ -66,8 +71,8 @@ if R > 0 {
     var q: [GenerationResult] = []
     let tQ = try seconds { q = try adapted.generate(prompts: prompts, params: params) }
     let (nF, nQ) = (f32.reduce(0) { $0 + $1.tokens.count }, q.reduce(0) { $0 + $1.tokens.count })
-    print(String(format: "RESULT rollouts=%d new_tokens=%d f32_batched_s=%.1f (%.1f tok/s, %d tokens) quantized_merged_s=%.1f (%.1f tok/s, %d tokens) ratio=%.2fx peak_rss_mib=%.0f kernels=%@",
-                 R, N, tF32, Double(nF) / tF32, nF, tQ, Double(nQ) / tQ, nQ, tF32 / tQ, peakRSSMiB(), "\(QuantKernelISA.resolved)"))
+    print(String(format: "RESULT rollouts=%d new_tokens=%d f32_batched_s=%.1f (%.1f tok/s, %d tokens) quantized_merged_s=%.1f (%.1f tok/s, %d tokens) ratio=%.2fx peak_rss_mib=%.0f kernels=%@ policy_precision=%@",
+                 R, N, tF32, Double(nF) / tF32, nF, tQ, Double(nQ) / tQ, nQ, tF32 / tQ, peakRSSMiB(), "\(QuantKernelISA.resolved)", runs.rawValue))
     exit(0)
 }
 let text = String(repeating: "int main(void) { char buf[16]; strcpy(buf, argv[1]); return 0; }\n", count: 40)
