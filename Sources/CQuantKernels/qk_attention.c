@@ -28,6 +28,7 @@ __attribute__((target("avx2,fma"))) static void head_avx2(const qk_attend_ctx *c
     const int64_t off = (int64_t)(h / (c->H / c->G)) * D;
     float *sc = c->scores + (int64_t)h * c->P, mx = -INFINITY;
     for (int64_t s = 0; s < c->P; s++) {
+        if (c->mask && c->mask[s] == 0) { sc[s] = -INFINITY; continue; }
         const float *kr = c->K + s * W + off;
         __m256 acc = _mm256_setzero_ps();
         int d = 0;
@@ -40,10 +41,12 @@ __attribute__((target("avx2,fma"))) static void head_avx2(const qk_attend_ctx *c
         sc[s] = dot * c->scale;
         if (sc[s] > mx) mx = sc[s];
     }
-    const float inv = exp_scores(sc, c->P, mx);
     float *o = c->out + (int64_t)h * D;
     for (int d = 0; d < D; d++) o[d] = 0;
+    if (mx == -INFINITY) return;  // every position masked: attends to nothing
+    const float inv = exp_scores(sc, c->P, mx);
     for (int64_t s = 0; s < c->P; s++) {
+        if (sc[s] == 0) continue;  // masked (exp(−∞)) or underflowed: adds nothing
         const float *vr = c->V + s * W + off, w = sc[s] * inv;
         const __m256 wv = _mm256_set1_ps(w);
         int d = 0;
@@ -59,16 +62,19 @@ static void head_scalar(const qk_attend_ctx *c, int h) {
     const int64_t off = (int64_t)(h / (c->H / c->G)) * D;
     float *sc = c->scores + (int64_t)h * c->P, mx = -INFINITY;
     for (int64_t s = 0; s < c->P; s++) {
+        if (c->mask && c->mask[s] == 0) { sc[s] = -INFINITY; continue; }
         const float *kr = c->K + s * W + off;
         float dot = 0;
         for (int d = 0; d < D; d++) dot += qh[d] * kr[d];
         sc[s] = dot * c->scale;
         if (sc[s] > mx) mx = sc[s];
     }
-    const float inv = exp_scores(sc, c->P, mx);
     float *o = c->out + (int64_t)h * D;
     for (int d = 0; d < D; d++) o[d] = 0;
+    if (mx == -INFINITY) return;  // every position masked: attends to nothing
+    const float inv = exp_scores(sc, c->P, mx);
     for (int64_t s = 0; s < c->P; s++) {
+        if (sc[s] == 0) continue;  // masked (exp(−∞)) or underflowed: adds nothing
         const float *vr = c->V + s * W + off, w = sc[s] * inv;
         for (int d = 0; d < D; d++) o[d] += w * vr[d];
     }
@@ -84,6 +90,12 @@ static void head_task(void *p, int64_t h) {
 
 void qk_attend(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                int H, int G, int D, float scale) {
-    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2};
+    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2, NULL};
+    qk_parallel_for(qk_attend_threads(nthreads, P, H, D), H, head_task, &c);
+}
+
+void qk_attend_masked(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores,
+                      int64_t P, int H, int G, int D, float scale, const float *mask) {
+    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2, mask};
     qk_parallel_for(qk_attend_threads(nthreads, P, H, D), H, head_task, &c);
 }

@@ -212,7 +212,7 @@ static void ggml_head_task(void *p, int64_t h) {
 int qk_attend_ggml(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                    int H, int G, int D, float scale) {
     if (D > QK_MAX_HEAD_DIM || P <= 0 || G <= 0 || H % G != 0) return 0;
-    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2 && D % 16 == 0};
+    qk_attend_ctx c = {out, scores, q, K, V, P, H, G, D, scale, qk_auto_isa() == QK_ISA_AVX2 && D % 16 == 0, NULL};
     qk_parallel_for(qk_attend_threads(nthreads, P, H, D), H, ggml_head_task, &c);
     return 1;
 }

@@ -104,6 +104,8 @@ typedef struct {
     int H, G, D;
     float scale;
     int avx2;
+    /// P flags, 0 = a position no query may attend to (padding); NULL = every position (qk_attend).
+    const float *mask;
 } qk_attend_ctx;
 
 /// Threads for an attention call: small caches are not worth a hand-off (~a few µs), so below 2¹⁵

@@ -72,6 +72,11 @@ void qk_parallel_for(int nthreads, int64_t nchunks, qk_task_fn fn, void *ctx);
 void qk_attend(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores, int64_t P,
                int H, int G, int D, float scale);
 
+/// qk_attend over the positions whose `mask` flag (P floats) is nonzero: the training model's batched
+/// cache, where padding positions are flagged 0. A row that may attend to nothing gets zeros.
+void qk_attend_masked(int nthreads, float *out, const float *q, const float *K, const float *V, float *scores,
+                      int64_t P, int H, int G, int D, float scale, const float *mask);
+
 /// llama.cpp's attention for one query row, bit for bit (qk_ggml.c): Q and the softmax weights
 /// rounded to f16, 16-lane fused multiply-add sums reduced as AVX-512 does, ggml's expf, the softmax
 /// sum in double. Same arguments as qk_attend; K and V should hold f16-rounded values, as llama.cpp's
