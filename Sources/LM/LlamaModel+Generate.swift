@@ -70,10 +70,24 @@ extension LlamaModel {
         var step = 0
         while done.contains(false) {
             var next = [Int32](repeating: 0, count: B)
-            for b in 0..<B where !done[b] {
-                let picked = l.withUnsafeMutableBufferPointer { p in
-                    samplers[b].sample(UnsafeMutableBufferPointer(rebasing: p[b * V..<(b + 1) * V]), seen: seen[b])
+            // The rows draw in parallel: each has its own sampler and random stream, so the tokens do not
+            // depend on the threads, and a draw makes several passes over V (152k for Qwen2.5) logits.
+            let open = (0..<B).filter { !done[$0] }
+            var picks = [(token: Int32, logprob: Float, drawn: Float)](repeating: (0, 0, 0), count: B)
+            l.withUnsafeMutableBufferPointer { p in
+                samplers.withUnsafeMutableBufferPointer { sp in
+                    picks.withUnsafeMutableBufferPointer { pk in
+                        parallelFor(open.count) { range in
+                            for i in range {
+                                let b = open[i]
+                                pk[b] = sp[b].sample(UnsafeMutableBufferPointer(rebasing: p[b * V..<(b + 1) * V]), seen: seen[b])
+                            }
+                        }
+                    }
                 }
+            }
+            for b in open {
+                let picked = picks[b]
                 results[b].tokens.append(picked.token)
                 results[b].logprobs.append(picked.logprob)
                 results[b].drawnLogprobs.append(picked.drawn)
