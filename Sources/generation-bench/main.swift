@@ -1,7 +1,7 @@
 // generation-bench: prefill and decode speed (batch 1 and 8) and peak RSS of the LM Generator on a GGUF.
 // usage: generation-bench <model.gguf|alias> [--prompt-tokens 128] [--decode-tokens 128] [--threads 2]
 //        generation-bench <model.gguf|alias> --rollouts 16 --decode-tokens 384 [--precision auto|bf16|f32]
-//          (RL rollouts: the policy batched, at the given precision (default f32), vs quantized + merged LoRA)
+//          [--policy-only]  (RL rollouts: the policy batched, at the given precision (default f32), vs quantized + merged LoRA)
 import Foundation
 import LM
 import ModelIO
@@ -69,7 +69,9 @@ if R > 0 {
     let adapted = Generator(model: try model.adapted(from: policy), tokenizer: gen.tokenizer, chat: gen.chat)
     adapted.stopTokens = []
     var q: [GenerationResult] = []
-    let tQ = try seconds { q = try adapted.generate(prompts: prompts, params: params) }
+    // --policy-only skips the quantized engine (to profile the policy's generation alone).
+    let tQ = CommandLine.arguments.contains("--policy-only") ? Double.nan
+        : try seconds { q = try adapted.generate(prompts: prompts, params: params) }
     let (nF, nQ) = (f32.reduce(0) { $0 + $1.tokens.count }, q.reduce(0) { $0 + $1.tokens.count })
     print(String(format: "RESULT rollouts=%d new_tokens=%d f32_batched_s=%.1f (%.1f tok/s, %d tokens) quantized_merged_s=%.1f (%.1f tok/s, %d tokens) ratio=%.2fx peak_rss_mib=%.0f kernels=%@ policy_precision=%@",
                  R, N, tF32, Double(nF) / tF32, nF, tQ, Double(nQ) / tQ, nQ, tF32 / tQ, peakRSSMiB(), "\(QuantKernelISA.resolved)", runs.rawValue))
