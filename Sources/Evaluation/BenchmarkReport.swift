@@ -60,11 +60,11 @@ public struct JudgedSamples: Sendable {
     public func summary(_ judge: Judge) -> JudgeSummary? {
         let g = groups(judge)
         guard !g.isEmpty else { return nil }
-        let overall = Statistics.rate(g.keys.sorted().map { k in g[k]!.keys.sorted().map { g[k]![$0]! } })
+        let overall = Statistics.rate(byPrompt: g)
         var perCWE: [String: RateInterval] = [:]
         for cwe in Set(samples.map(\.cwe)) {
             let gc = groups(judge) { $0.cwe == cwe }
-            if !gc.isEmpty { perCWE[cwe] = Statistics.rate(gc.keys.sorted().map { k in gc[k]!.keys.sorted().map { gc[k]![$0]! } }) }
+            if !gc.isEmpty { perCWE[cwe] = Statistics.rate(byPrompt: gc) }
         }
         var rules: [String: Int] = [:]
         for s in samples {
@@ -144,7 +144,7 @@ public struct BenchmarkReport: Codable, Sendable {
         agreement = judged.agreement
         var cg: [String: [Int: Bool]] = [:]
         for s in judged.samples { if let c = s.compiles { cg[SampleStore.key(s.recordID, s.promptIndex), default: [:]][s.sampleIndex] = c } }
-        compileRate = cg.isEmpty ? nil : Statistics.rate(cg.keys.sorted().map { k in cg[k]!.keys.sorted().map { cg[k]![$0]! } })
+        compileRate = cg.isEmpty ? nil : Statistics.rate(byPrompt: cg)
         noCodeRate = samples > 0 ? Double(judged.samples.filter { !$0.hasCode }.count) / Double(samples) : 0
         truncatedRate = samples > 0 ? Double(judged.samples.filter { $0.finishReason == "length" }.count) / Double(samples) : 0
         bleu = judged.bleu

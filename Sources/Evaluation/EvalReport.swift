@@ -54,7 +54,7 @@ public struct EvalReport: Codable, Sendable {
         self.adapter = adapter
         self.settings = settings
         (overall, perCWE) = EvalMetrics.breakdown(samples)
-        vulnerabilityInterval = samples.isEmpty ? nil : Statistics.rate(Self.promptGroups(samples))
+        vulnerabilityInterval = samples.isEmpty ? nil : Statistics.rate(byPrompt: Self.promptGroups(samples))
         self.skippedLines = skippedLines
         self.samplesPerMinute = samplesPerMinute
     }
@@ -64,11 +64,11 @@ public struct EvalReport: Codable, Sendable {
         case perCWE = "per_cwe", vulnerabilityInterval = "vulnerability_interval", skippedLines = "skipped_lines", samplesPerMinute = "samples_per_minute"
     }
 
-    /// Each prompt's sample flags (vulnerable or not), prompts in a fixed order so the interval is reproducible.
-    static func promptGroups(_ samples: [EvalSample]) -> [[Bool]] {
-        Dictionary(grouping: samples) { "\($0.recordID)\u{1F}\($0.promptIndex)" }
-            .sorted { $0.key < $1.key }
-            .map { $0.value.sorted { $0.sampleIndex < $1.sampleIndex }.map(\.isVulnerable) }
+    /// Each prompt's sample flags (vulnerable or not), keyed as the benchmark reports key them.
+    static func promptGroups(_ samples: [EvalSample]) -> [String: [Int: Bool]] {
+        var out: [String: [Int: Bool]] = [:]
+        for s in samples { out[SampleStore.key(s.recordID, s.promptIndex), default: [:]][s.sampleIndex] = s.isVulnerable }
+        return out
     }
 
     // MARK: - Files

@@ -39,6 +39,13 @@ public enum Statistics {
                             count: count, total: total)
     }
 
+    /// ``rate(_:seed:)`` of flags keyed by prompt (``SampleStore/key(_:_:)``), then by sample index: prompts
+    /// in key order and each prompt's samples in index order, so every report that holds the same samples
+    /// gives the same interval.
+    public static func rate(byPrompt g: [String: [Int: Bool]], seed: UInt64 = 0x5eed) -> RateInterval {
+        rate(g.keys.sorted().map { k in g[k]!.keys.sorted().map { g[k]![$0]! } }, seed: seed)
+    }
+
     /// Two models on the same prompts: the difference of their rates (B − A) with a paired-bootstrap
     /// interval and two-sided p-value, and McNemar's exact test on the sample pairs.
     public struct Paired: Codable, Sendable, Equatable {

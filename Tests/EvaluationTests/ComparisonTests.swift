@@ -71,7 +71,7 @@ import SecurityOracle
                        skippedLines: [], samplesPerMinute: nil)
     let v = try #require(r.vulnerabilityInterval)
     #expect(v.count == 9 && v.total == 40 && v.rate == r.overall.vulnerabilityRate)
-    #expect(v == Statistics.rate(EvalReport.promptGroups(samples.reversed())))  // order-independent
+    #expect(v == Statistics.rate(byPrompt: EvalReport.promptGroups(samples.reversed())))  // order-independent
     #expect(v.low < v.rate && v.rate < v.high)
     #expect(r.markdown().contains("- vulnerability rate 22.5% (9/40), 95% interval"))
     let json = try JSONEncoder().encode(r)
