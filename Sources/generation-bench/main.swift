@@ -66,12 +66,13 @@ if R > 0 {
     let params = SamplingParams(temperature: 0.8, maxTokens: N, seed: 3)
     var f32: [GenerationResult] = []
     let tF32 = try seconds { f32 = try policy.generate(prompts: prompts, params: params, stopTokens: [], batchSize: R) }
-    let adapted = Generator(model: try model.adapted(from: policy), tokenizer: gen.tokenizer, chat: gen.chat)
-    adapted.stopTokens = []
     var q: [GenerationResult] = []
-    // --policy-only skips the quantized engine (to profile the policy's generation alone).
-    let tQ = CommandLine.arguments.contains("--policy-only") ? Double.nan
-        : try seconds { q = try adapted.generate(prompts: prompts, params: params) }
+    var tQ = Double.nan
+    if !CommandLine.arguments.contains("--policy-only") {  // else the policy's generation alone (to profile it)
+        let adapted = Generator(model: try model.adapted(from: policy), tokenizer: gen.tokenizer, chat: gen.chat)
+        adapted.stopTokens = []
+        tQ = try seconds { q = try adapted.generate(prompts: prompts, params: params) }
+    }
     let (nF, nQ) = (f32.reduce(0) { $0 + $1.tokens.count }, q.reduce(0) { $0 + $1.tokens.count })
     print(String(format: "RESULT rollouts=%d new_tokens=%d f32_batched_s=%.1f (%.1f tok/s, %d tokens) quantized_merged_s=%.1f (%.1f tok/s, %d tokens) ratio=%.2fx peak_rss_mib=%.0f kernels=%@ policy_precision=%@",
                  R, N, tF32, Double(nF) / tF32, nF, tQ, Double(nQ) / tQ, nQ, tF32 / tQ, peakRSSMiB(), "\(QuantKernelISA.resolved)", runs.rawValue))
