@@ -61,39 +61,39 @@ extension LlamaModel {
         var done = [Bool](repeating: params.maxTokens == 0, count: B)
         var ruleStates = (0..<B).map { _ in tokenizer == nil ? nil : stopRule?.makeState(after: answerPrefix) }
 
-        /// Logits (B, V) of the given hidden rows (one per sequence), and their values (B) if asked for.
+        /// Logits (n, V) of the given hidden rows (one per open sequence), and their values (n) if asked for.
         func logits(_ h: Tensor, rows: [Int]) throws -> (logits: [Float], values: [Float]) {
-            let last = try Tensor(shape: [B, C], values: rows.flatMap { r in Array(UnsafeBufferPointer(start: h.data + r * C, count: C)) })
+            let last = try Tensor(shape: [rows.count, C], values: rows.flatMap { r in Array(UnsafeBufferPointer(start: h.data + r * C, count: C)) })
             return try withNoGrad { (try linear(last, head).values, wantValues ? try self.values(hidden: last).values : []) }
         }
         var (l, v) = try logits(forwardInference(tokens: tokens, positions: positions, cache: cache), rows: (0..<B).map { $0 * L0 + L0 - 1 })
+        // Cache row i holds sequence open[i]; finished sequences leave the cache (``KVCache/keepRows(_:)``),
+        // so every step's GEMMs and LM head run over open rows only.
+        var open = (0..<B).filter { !done[$0] }
         var step = 0
-        while done.contains(false) {
-            var next = [Int32](repeating: 0, count: B)
+        while !open.isEmpty {
             // The rows draw in parallel: each has its own sampler and random stream, so the tokens do not
             // depend on the threads, and a draw makes several passes over V (152k for Qwen2.5) logits.
-            let open = (0..<B).filter { !done[$0] }
-            var picks = [(token: Int32, logprob: Float, drawn: Float)](repeating: (0, 0, 0), count: B)
+            var picks = [(token: Int32, logprob: Float, drawn: Float)](repeating: (0, 0, 0), count: open.count)
             l.withUnsafeMutableBufferPointer { p in
                 samplers.withUnsafeMutableBufferPointer { sp in
                     picks.withUnsafeMutableBufferPointer { pk in
                         parallelFor(open.count) { range in
                             for i in range {
                                 let b = open[i]
-                                pk[b] = sp[b].sample(UnsafeMutableBufferPointer(rebasing: p[b * V..<(b + 1) * V]), seen: seen[b])
+                                pk[i] = sp[b].sample(UnsafeMutableBufferPointer(rebasing: p[i * V..<(i + 1) * V]), seen: seen[b])
                             }
                         }
                     }
                 }
             }
-            for b in open {
-                let picked = picks[b]
+            for (i, b) in open.enumerated() {
+                let picked = picks[i]
                 results[b].tokens.append(picked.token)
                 results[b].logprobs.append(picked.logprob)
                 results[b].drawnLogprobs.append(picked.drawn)
-                if wantValues { results[b].values.append(v[b]) }
+                if wantValues { results[b].values.append(v[i]) }
                 if params.repetitionPenalty != 1 { seen[b].insert(picked.token) }
-                next[b] = picked.token
                 if stopTokens.contains(picked.token) {
                     done[b] = true
                     results[b].finishReason = .stop
@@ -105,10 +105,15 @@ extension LlamaModel {
                 }
             }
             step += 1
-            guard done.contains(false), cache.length < S else { break }
-            // Finished rows keep feeding a pad token; their outputs are never read.
-            let pos = (0..<B).map { Int32(prompts[$0].count + step - 1) }
-            (l, v) = try logits(forwardInference(tokens: next, positions: pos, cache: cache), rows: Array(0..<B))
+            let kept = open.indices.filter { !done[open[$0]] }
+            guard !kept.isEmpty, cache.length < S else { break }
+            if kept.count < open.count {
+                cache.keepRows(kept)
+                open = kept.map { open[$0] }
+            }
+            let next = open.map { results[$0].tokens.last! }
+            let pos = open.map { Int32(prompts[$0].count + step - 1) }
+            (l, v) = try logits(forwardInference(tokens: next, positions: pos, cache: cache), rows: Array(open.indices))
         }
         if let tokenizer {
             for b in 0..<B { results[b].text = tokenizer.decode(results[b].tokens.filter { !stopTokens.contains($0) }.map(Int.init), skipSpecial: true) }
