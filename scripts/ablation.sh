@@ -117,17 +117,21 @@ for seed in $SEEDS; do
            --model "srcode-token-s$seed=qwen2.5-coder-0.5b@$ADAPTERS/ppo-token-s$seed.safetensors")
 done
 
+# Every benchmark samples on the policy engine (bf16 GEMMs where the CPU has AVX512-BF16, the adapter as
+# a Float32 side path, as the RL rollouts sampled), 32 sequences at a time; finished rows leave the
+# batch. The samples do not depend on the batch size (docs/EVALUATION.md).
+ENGINE=(--engine policy --batch 32)
 echo "== eval: CyberSecEval dev half ($CSE_PROMPTS prompts × 2, T 0.2, 512 tokens; both judges)"
 $E eval run --benchmark cyberseceval-instruct --data "$DATA/cyberseceval-dev/instruct-v2_c_cpp_dev.json" \
-  --limit "$CSE_PROMPTS" --samples 2 --temperature 0.2 --max-tokens 512 --out "$OUT/eval/cyberseceval" "${MODELS[@]}"
+  --limit "$CSE_PROMPTS" --samples 2 --temperature 0.2 --max-tokens 512 "${ENGINE[@]}" --out "$OUT/eval/cyberseceval" "${MODELS[@]}"
 echo "== eval: LLMSecEval C prompts (67 × 2)"
 $E eval run --benchmark llmseceval --data "$DATA/llmseceval/LLMSecEval-Prompts_dataset.json" --languages c \
-  --samples 2 --temperature 0.2 --max-tokens 512 --out "$OUT/eval/llmseceval" "${MODELS[@]}"
+  --samples 2 --temperature 0.2 --max-tokens 512 "${ENGINE[@]}" --out "$OUT/eval/llmseceval" "${MODELS[@]}"
 echo "== eval: held-out PrimeVul+ test split, pattern prompts (no training step saw these records; the templates are shared)"
 $E eval secure --data "$OUT/primevul-pattern/primevul_plus.jsonl" --split test --out "$OUT/eval/primevul-test" \
-  --prompts-per-record 1 --samples 2 --max-tokens 512 --temperature 0.2 --engine quantized "${MODELS[@]}"
+  --prompts-per-record 1 --samples 2 --max-tokens 512 --temperature 0.2 "${ENGINE[@]}" "${MODELS[@]}"
 echo "== eval: HumanEval pass@1 (greedy)"
-$E eval complete --benchmark humaneval --problems "$HUMANEVAL" --out "$OUT/eval/humaneval" "${MODELS[@]}"
+$E eval complete --benchmark humaneval --problems "$HUMANEVAL" "${ENGINE[@]}" --out "$OUT/eval/humaneval" "${MODELS[@]}"
 stop_after eval
 
 echo "== adapters: $ADAPTERS/ (F16, LoRA only; written as each stage finished) and their sha256"

@@ -49,12 +49,13 @@ public final class LMSampleGenerator: SampleGenerator {
     }
 }
 
-/// The F32 path: the trainable model (with an adapter folded in) sampling all prompts of a batch at once.
+/// The policy path: the trainable model (readied by `LlamaModel.prepareForSampling`: frozen, an adapter
+/// as a side path, bf16 GEMMs where they run) sampling all prompts of a batch at once.
 ///
-/// Why it is the default for `eval secure`: evaluation samples many sequences, and one BLAS matmul
-/// per weight over every row beats the quantized decoder, whose kernels read each weight once per
-/// row (docs/SRCODE.md). It also evaluates a fine-tuned model exactly as it was trained (F32 base
-/// dequantized from the same file, adapter added), not an F32/quantized mix.
+/// Why it is the default for `eval secure`: evaluation samples many sequences, and one GEMM per weight
+/// over every row beats the quantized decoder, whose kernels read each weight once per row
+/// (docs/SRCODE.md). It also evaluates a fine-tuned model the way RL sampled it (base dequantized from
+/// the same file, at the same precision, the adapter beside it), not an F32/quantized mix.
 public final class PolicySampleGenerator: SampleGenerator {
     public let model: LlamaModel
     public let generator: Generator

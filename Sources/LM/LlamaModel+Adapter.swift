@@ -27,6 +27,33 @@ extension LlamaModel {
         refreshPrecision()
     }
 
+    /// Readies the model for sampling only: every tensor frozen, a checkpoint's LoRA pairs attached as
+    /// frozen side paths (a full fine-tuning checkpoint is loaded), and the GEMMs against the frozen
+    /// weights at `precision`. Returns the precision that runs here.
+    ///
+    /// Why side paths rather than ``fold(checkpoint:)``: at bf16 the base weights are rounded to bf16,
+    /// and a folded delta would be rounded with them. Kept apart, the adapter runs in Float32 beside the
+    /// bf16 base, the way the RL rollouts that trained it ran theirs.
+    @discardableResult
+    public func prepareForSampling(adapter path: String?, precision requested: ComputePrecision) throws -> ComputePrecision {
+        for p in parameters() { p.tensor.requiresGrad = false }
+        if let path {
+            let (tensors, meta) = try SafeTensors.read(URL(fileURLWithPath: path))
+            let pairs = try Self.loraPairs(tensors, meta: meta, path: path)
+            if pairs.isEmpty {
+                try load(weights: tensors.filter { !$0.key.hasPrefix("value_head.") && !$0.key.contains(".lora_") }, strict: true)
+            }
+            let byName = Dictionary(uniqueKeysWithValues: layers.flatMap { $0.projections.map { ($0.1.weight.name, $0.1) } })
+            for p in pairs {
+                guard let proj = byName[p.prefix + ".weight"], proj.weight.shape == [p.rows, p.columns] else {
+                    throw LMError.badCheckpoint(path: path, reason: "LoRA pair \(p.prefix) does not fit this model")
+                }
+                try proj.attachAdapter(a: p.a, b: p.b, rank: p.rank, scale: p.scale)
+            }
+        }
+        return setPrecision(requested)
+    }
+
     /// One projection's adapter from a checkpoint: B (O, r), A (r, I) and its scale α/r.
     public struct LoRAPair {
         public var prefix: String

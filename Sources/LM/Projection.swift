@@ -43,6 +43,15 @@ public final class Projection {
         loraScale = config.alpha / Float(config.rank)
     }
 
+    /// Sets a trained adapter as a frozen side path: B (out, r) and A (r, in) row-major, scale α/r
+    /// (sampling only: ``LlamaModel/prepareForSampling(adapter:precision:)``).
+    func attachAdapter(a: [Float], b: [Float], rank: Int, scale: Float) throws {
+        let prefix = String(weight.name.dropLast(".weight".count))
+        loraA = try Tensor(shape: [rank, weight.shape[1]], values: a, name: prefix + ".lora_A.weight")
+        loraB = try Tensor(shape: [weight.shape[0], rank], values: b, name: prefix + ".lora_B.weight")
+        loraScale = scale
+    }
+
     /// x (…, in) → (…, out)
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         let y = try linear(x, weight, bias)

@@ -43,7 +43,7 @@ struct EvalCompleteCommand: AsyncParsableCommand {
         QuantizedMatrix.threads = max(1, sampling.threads)
         for spec in specs {
             let gen = try await sampling.sampleGenerator(for: spec, params: sampling.params(settings),
-                                                         defaultEngine: .quantized, stopRule: .endOfFirstCodeBlock, answerPrefix: prefix)
+                                                         defaultEngine: EvalSamplingOptions.fastest, stopRule: .endOfFirstCodeBlock, answerPrefix: prefix)
             let outDir = flat ? sampling.out : sampling.out + "/" + spec.label
             let generation = ExecGeneration(problems: set, settings: settings, label: spec.label, model: spec.spec,
                                             adapter: spec.adapter, outDir: outDir)

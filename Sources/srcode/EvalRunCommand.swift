@@ -48,7 +48,7 @@ struct EvalRunCommand: AsyncParsableCommand {
         var arms: [BenchmarkComparison.Arm] = []
         QuantizedMatrix.threads = max(1, sampling.threads)
         for spec in specs {
-            let gen = try await sampling.sampleGenerator(for: spec, params: sampling.params(settings), defaultEngine: .quantized)
+            let gen = try await sampling.sampleGenerator(for: spec, params: sampling.params(settings), defaultEngine: EvalSamplingOptions.fastest)
             let arm = try await bench.evaluate(label: spec.label, model: spec.spec, adapter: spec.adapter, generator: gen,
                                                outDir: flat ? sampling.out : sampling.out + "/" + spec.label)
             arms.append(arm)

@@ -176,6 +176,37 @@ enum TinyRL {
         #expect(throws: (any Error).self) { try PromptRecord.load(path: file.path, split: "train", languages: ["c"], strict: true) }
     }
 
+    /// `eval --engine policy`: the published adapter beside a frozen base reproduces the trained model,
+    /// and at bf16 the base keeps only its bf16 copies while the adapter stays Float32.
+    @Test func samplingPreparationAttachesTheAdapterBesideTheBase() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (trained, _) = try TinyRL.models(seed: 1, lora: LoRAConfig(rank: 2, alpha: 4, targets: ["q_proj", "v_proj", "o_proj"]))
+        var rng = SeededRNG(seed: 5)
+        for (_, t) in trained.trainableParameters() { for i in 0..<t.count { t.data[i] += 0.3 * rng.normal() } }
+        let file = dir.appendingPathComponent("adapter.safetensors")
+        try trained.exportAdapter(stackingOn: nil, to: file)
+        let tokens: [Int32] = [256, 10, 20, 30, 257]
+        func logits(_ m: LlamaModel) throws -> [Float] { try withNoGrad { try m.logits(hidden: m.hiddenStates(tokens: tokens, batch: 1)).values } }
+        let want = try logits(trained), base = try trained.withoutAdapters { try logits(trained) }
+        #expect(zip(want, base).map { abs($0 - $1) }.max()! > 1e-2)  // the adapter matters
+
+        var r = SeededRNG(seed: 1)  // same seed, no LoRA: the same base weights
+        let f32 = try LlamaModel(config: TinyRL.config, rng: &r)
+        #expect(try f32.prepareForSampling(adapter: file.path, precision: .f32) == .f32)
+        #expect(f32.trainableParameters().isEmpty)
+        #expect(zip(try logits(f32), want).allSatisfy { abs($0 - $1) < 1e-4 })
+
+        r = SeededRNG(seed: 1)
+        let half = try LlamaModel(config: TinyRL.config, rng: &r)
+        let runs = try half.prepareForSampling(adapter: file.path, precision: .bf16)
+        guard runs == .bf16 else { print("skip bf16 half: \(ComputePrecision.bf16Unavailable ?? "")"); return }
+        let q = half.layers[0].q
+        #expect(q.weight.float32Released && q.loraA?.bf16 == nil && q.loraB?.bf16 == nil)
+        let got = try logits(half), spread = want.map(abs).max()!
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) < 0.02 * spread })
+    }
+
     @Test func adapterExportStacksTheEarlierStage() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
