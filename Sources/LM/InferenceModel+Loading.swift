@@ -142,8 +142,9 @@ extension LlamaModel {
             config = LlamaConfig(hp)
             for (c, w) in try m.canonicalWeights() { weights[hfName(c)] = (w.shape, w.values) }
         }
+        // Every weight is overwritten below and the value head starts at zero, so nothing is drawn.
         var rng = SeededRNG(seed: seed)
-        let model = try LlamaModel(config: config, rng: &rng)
+        let model = try LlamaModel(config: config, rng: &rng, random: false)
         model.ropeLayout = .halfSplit
         try model.load(weights: weights, strict: true)
         return model

@@ -11,18 +11,18 @@ public final class DecoderLayer {
     let postNorm: Tensor           // (C)
     let gate, up, down: Projection // (F, C) (F, C) (C, F)
 
-    init(_ i: Int, _ c: LlamaConfig, rng: inout SeededRNG) {
+    init(_ i: Int, _ c: LlamaConfig, rng: inout SeededRNG, random: Bool = true) {
         let p = "model.layers.\(i)."
         let (C, D, F) = (c.hiddenSize, c.resolvedHeadDim, c.intermediateSize)
         inputNorm = LlamaModel.ones([C], p + "input_layernorm.weight")
-        q = Projection(p + "self_attn.q_proj", out: c.numAttentionHeads * D, in: C, bias: c.qkvBias, rng: &rng)
-        k = Projection(p + "self_attn.k_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng)
-        v = Projection(p + "self_attn.v_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng)
-        o = Projection(p + "self_attn.o_proj", out: C, in: c.numAttentionHeads * D, bias: false, rng: &rng)
+        q = Projection(p + "self_attn.q_proj", out: c.numAttentionHeads * D, in: C, bias: c.qkvBias, rng: &rng, random: random)
+        k = Projection(p + "self_attn.k_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng, random: random)
+        v = Projection(p + "self_attn.v_proj", out: c.numKeyValueHeads * D, in: C, bias: c.qkvBias, rng: &rng, random: random)
+        o = Projection(p + "self_attn.o_proj", out: C, in: c.numAttentionHeads * D, bias: false, rng: &rng, random: random)
         postNorm = LlamaModel.ones([C], p + "post_attention_layernorm.weight")
-        gate = Projection(p + "mlp.gate_proj", out: F, in: C, bias: false, rng: &rng)
-        up = Projection(p + "mlp.up_proj", out: F, in: C, bias: false, rng: &rng)
-        down = Projection(p + "mlp.down_proj", out: C, in: F, bias: false, rng: &rng)
+        gate = Projection(p + "mlp.gate_proj", out: F, in: C, bias: false, rng: &rng, random: random)
+        up = Projection(p + "mlp.up_proj", out: F, in: C, bias: false, rng: &rng, random: random)
+        down = Projection(p + "mlp.down_proj", out: C, in: F, bias: false, rng: &rng, random: random)
     }
 
     var projections: [(String, Projection)] {
@@ -53,16 +53,22 @@ public final class LlamaModel {
     public internal(set) var precision: ComputePrecision = .f32
 
     /// A model with freshly initialized weights (normal(0, 0.02), norms 1, biases 0), drawn from `rng`.
-    public init(config: LlamaConfig, lora: LoRAConfig? = nil, rng: inout SeededRNG) throws {
+    public convenience init(config: LlamaConfig, lora: LoRAConfig? = nil, rng: inout SeededRNG) throws {
+        try self.init(config: config, lora: lora, rng: &rng, random: true)
+    }
+
+    /// `random: false` leaves the weight matrices at zero and draws nothing: for a loader that overwrites
+    /// every one of them (``load(path:seed:)``), where drawing 494M normals for Qwen2.5-0.5B cost about
+    /// 10 s of each start.
+    init(config: LlamaConfig, lora: LoRAConfig? = nil, rng: inout SeededRNG, random: Bool) throws {
         try config.validate()
         self.config = config
         let (C, V) = (config.hiddenSize, config.vocabSize)
-        embedTokens = Tensor.randn([V, C], std: 0.02, rng: &rng, requiresGrad: true, name: "model.embed_tokens.weight")
-        layers = (0..<config.numHiddenLayers).map { DecoderLayer($0, config, rng: &rng) }
+        embedTokens = Projection.weight([V, C], rng: &rng, random: random, name: "model.embed_tokens.weight")
+        layers = (0..<config.numHiddenLayers).map { DecoderLayer($0, config, rng: &rng, random: random) }
         norm = LlamaModel.ones([C], "model.norm.weight")
-        lmHead = config.tieWordEmbeddings ? nil
-            : Tensor.randn([V, C], std: 0.02, rng: &rng, requiresGrad: true, name: "lm_head.weight")
-        valueHead = Projection("value_head", out: 1, in: C, bias: true, rng: &rng)
+        lmHead = config.tieWordEmbeddings ? nil : Projection.weight([V, C], rng: &rng, random: random, name: "lm_head.weight")
+        valueHead = Projection("value_head", out: 1, in: C, bias: true, rng: &rng, random: random)
         // The critic starts at exactly zero (the draw above still runs, so every other weight keeps its
         // seed). A random head on a real checkpoint's final hidden state (Qwen's final-norm gain is large)
         // gives values with a spread of about 4 against token rewards of about 0.05: the first value

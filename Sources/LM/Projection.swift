@@ -28,9 +28,15 @@ public final class Projection {
     /// Off: the projection computes its base weight only (the frozen reference policy of a LoRA run).
     var adapterEnabled = true
 
-    init(_ prefix: String, out: Int, in inFeatures: Int, bias hasBias: Bool, rng: inout SeededRNG) {
-        weight = Tensor.randn([out, inFeatures], std: 0.02, rng: &rng, requiresGrad: true, name: prefix + ".weight")
+    init(_ prefix: String, out: Int, in inFeatures: Int, bias hasBias: Bool, rng: inout SeededRNG, random: Bool = true) {
+        weight = Self.weight([out, inFeatures], rng: &rng, random: random, name: prefix + ".weight")
         bias = hasBias ? Tensor(zeros: [out], requiresGrad: true, name: prefix + ".bias") : nil
+    }
+
+    /// A trainable weight drawn from normal(0, 0.02), or zeros with nothing drawn (`random: false`).
+    static func weight(_ shape: [Int], rng: inout SeededRNG, random: Bool, name: String) -> Tensor {
+        random ? Tensor.randn(shape, std: 0.02, rng: &rng, requiresGrad: true, name: name)
+            : Tensor(zeros: shape, requiresGrad: true, name: name)
     }
 
     /// Adds a LoRA adapter (names `<prefix>.lora_A.weight` / `.lora_B.weight`, the PEFT convention).
