@@ -14,6 +14,8 @@
 # (a source build of llama.cpp for this CPU, several minutes). Runs with OPENBLAS_CORETYPE as set (if
 # it is) and unset.
 #   benchmarks/eval_speed.sh [samples=4] [max_tokens=512] [limit=all 67]
+# SRCODE_EVAL_ENGINE picks SRCode's side (default quantized, the engine of the published figure; `policy`
+# is the faster one where bf16 runs, docs/EVALUATION.md "Engines").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -43,7 +45,7 @@ run_pair() {
   local label=$1; shift
   echo "== LLMSecEval C, $SAMPLES samples x up to $TOKENS tokens, OPENBLAS_CORETYPE $label"
   rm -rf "$OUT/srcode" "$OUT/llamacpp"
-  "$@" /usr/bin/time -v -o "$OUT/srcode.time" "$S" eval run "${ARGS[@]}" --model srcode=qwen2.5-coder-0.5b \
+  "$@" /usr/bin/time -v -o "$OUT/srcode.time" "$S" eval run "${ARGS[@]}" --engine "${SRCODE_EVAL_ENGINE:-quantized}" --model srcode=qwen2.5-coder-0.5b \
     --out "$OUT/srcode" > "$OUT/srcode.log" 2>&1
   local n; n=$(samples_of "$OUT/srcode/srcode")
   local s; s=$(wall_s "$OUT/srcode.time")
