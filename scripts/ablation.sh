@@ -140,4 +140,6 @@ scripts/ablation_state.sh save
 
 echo "== summary: results/ablation.json"
 python3 scripts/ablation_summary.py "$OUT/eval" > results/ablation.json
+# The tables of docs/RESULTS.md, rendered from those files (headline, paired tests, per CWE, acceptance).
+python3 scripts/ablation_report.py results/ablation.json "$OUT/eval" > results/ablation.md
 cat "$OUT/eval/cyberseceval/comparison.md"
