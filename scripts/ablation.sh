@@ -35,7 +35,7 @@ stop_after() { [ "$STAGE" = "$1" ] && { echo "== stopped after stage $1 (SRCODE_
 scripts/ablation_state.sh restore
 
 # The training binary: the build of the pinned commit (the first run pins HEAD). The evaluation, which
-# judges every arm in one pass, uses the current build ($E).
+# spans sessions, is pinned too, below (EVAL_PIN).          
 E=.build/release/srcode
 [ -s "$STATE/PIN" ] || git rev-parse HEAD > "$STATE/PIN"
 PIN=$(cat "$STATE/PIN")
@@ -109,6 +109,29 @@ for seed in $SEEDS; do
 done
 stop_after rl
 
+# The evaluation binary is pinned once the evaluation starts (results/proof-state/EVAL_PIN): the stage
+# takes hours and may span sessions, and every arm must be sampled and judged by the same build. The
+# current build when the Sources have not moved since, else that commit built in .build-pin/eval-src.
+[ -s "$STATE/EVAL_PIN" ] || git rev-parse HEAD > "$STATE/EVAL_PIN"
+EVAL_PIN=$(cat "$STATE/EVAL_PIN")
+if [ "$(cat .build-pin/eval/commit 2>/dev/null)" != "$EVAL_PIN" ] || [ ! -x .build-pin/eval/srcode ]; then
+  mkdir -p .build-pin/eval
+  FROM=$(dirname "$E")
+  if ! git diff --quiet "$EVAL_PIN" -- Sources Package.swift; then
+    echo "== building the evaluation's pinned commit ${EVAL_PIN:0:10} (.build-pin/eval-src)"
+    rm -rf .build-pin/eval-src && git worktree prune && git worktree add --detach .build-pin/eval-src "$EVAL_PIN" >/dev/null
+    (cd .build-pin/eval-src && swift build -c release --product srcode >/dev/null)
+    FROM=.build-pin/eval-src/.build/release
+  fi
+  # The resource bundles (oracle rules, benchmark formats, the ICD judge, chat templates) go beside the
+  # binary, where it looks first: otherwise a copied binary reads the current tree's.
+  for b in "$FROM"/SRCode_*.resources; do case $b in *Tests.resources) ;; *) rm -rf ".build-pin/eval/$(basename "$b")"; cp -r "$b" .build-pin/eval/ ;; esac; done
+  cp "$FROM/srcode" .build-pin/eval/srcode.tmp && mv .build-pin/eval/srcode.tmp .build-pin/eval/srcode
+  echo "$EVAL_PIN" > .build-pin/eval/commit
+fi
+E=.build-pin/eval/srcode
+echo "== evaluation binary: $E (commit ${EVAL_PIN:0:10})"
+
 # Every trained arm is evaluated from its published F16 adapter: the files others re-evaluate.
 MODELS=(--model base=qwen2.5-coder-0.5b --model sft=qwen2.5-coder-0.5b@"$ADAPTERS/sft.safetensors")
 for seed in $SEEDS; do
@@ -117,9 +140,9 @@ for seed in $SEEDS; do
            --model "srcode-token-s$seed=qwen2.5-coder-0.5b@$ADAPTERS/ppo-token-s$seed.safetensors")
 done
 
-# Every benchmark samples on the policy engine (bf16 GEMMs where the CPU has AVX512-BF16, the adapter as
-# a Float32 side path, as the RL rollouts sampled), 32 sequences at a time; finished rows leave the
-# batch. The samples do not depend on the batch size (docs/EVALUATION.md).
+# Every benchmark samples on the policy engine (bf16 GEMMs against the base where the CPU has AVX512-BF16,
+# the adapter as a Float32 side path), 32 sequences at a time; finished rows leave the batch. The samples
+# do not depend on the batch size (docs/EVALUATION.md "Engines").
 ENGINE=(--engine policy --batch 32)
 echo "== eval: CyberSecEval dev half ($CSE_PROMPTS prompts × 2, T 0.2, 512 tokens; both judges)"
 $E eval run --benchmark cyberseceval-instruct --data "$DATA/cyberseceval-dev/instruct-v2_c_cpp_dev.json" \

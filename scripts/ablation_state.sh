@@ -8,6 +8,8 @@
 # needs and cannot recompute bit for bit elsewhere (trained weights depend on the CPU's kernels) lives
 # in results/proof-state/ and results/adapters/, small enough to commit:
 #   results/proof-state/PIN                 the commit whose Sources build every training stage of the run
+#   results/proof-state/EVAL_PIN            the commit whose build samples and judges every arm (set when the
+#                                           evaluation starts)
 #   results/proof-state/data.sha256         the regenerated data must hash the same (offline, deterministic)
 #   results/proof-state/recipes/*.yaml      each RL arm's recipe as it was started
 #   results/proof-state/<arm>/              an RL arm: metrics.jsonl, rollouts.jsonl, and while it is
