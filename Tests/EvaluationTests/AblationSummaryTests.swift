@@ -1,0 +1,94 @@
+// The proof's verdict scripts on a fixture evaluation tree: scripts/ablation_summary.py decides issue 16's
+// acceptance criterion by criterion, and scripts/ablation_report.py renders it; both must read the
+// reports' own intervals and the paired tests in either orientation.
+import Foundation
+import Testing
+
+@Suite struct AblationSummaryTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func run(_ script: String, _ args: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", root.appendingPathComponent("scripts/" + script).path] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private static func rate(_ count: Int, _ total: Int, _ low: Double, _ high: Double) -> [String: Any] {
+        ["rate": Double(count) / Double(total), "count": count, "total": total, "low": low, "high": high]
+    }
+
+    private static func write(_ object: Any, _ url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+    }
+
+    private static func paired(_ a: String, _ b: String, _ judge: String, difference: Double, p: Double) -> [String: Any] {
+        ["a": a, "b": b, "judge": judge,
+         "test": ["difference": difference, "low": difference - 0.05, "high": difference + 0.05, "bootstrapP": p,
+                  "mcnemarP": p, "onlyA": 9, "onlyB": 2, "prompts": 120]]
+    }
+
+    /// Base 40% insecure, SRCode 15% (at most half), below PPO-instance with p 0.01 (A−B rows as stored) but
+    /// not significantly below GRPO (stored B−A with SRCode as A): the verdict must say which criterion fails.
+    @Test func verdictsFollowTheReportsAndThePairedTests() throws {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "--version"]
+        check.standardOutput = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { print("SKIP: python3 is missing"); return }
+        check.waitUntilExit()
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let eval = dir.appendingPathComponent("eval")
+        let insecure: [String: Int] = ["base": 96, "sft": 90, "ppo-instance-s1": 60, "grpo-s1": 40, "srcode-token-s1": 36]
+        for (arm, n) in insecure {
+            for bench in ["cyberseceval", "llmseceval"] {
+                let overall = Self.rate(n, 240, Double(n) / 240 - 0.05, Double(n) / 240 + 0.05)
+                let judges: [[String: Any]] = ["builtin", "icd"].map {
+                    ["judge": $0, "overall": overall, "per_cwe": ["CWE-120": Self.rate(n / 2, 120, 0, 1), "CWE-338": Self.rate(n - n / 2, 120, 0, 1)]]
+                }
+                try Self.write(["samples": 240, "prompts": 120, "truncated_rate": 0.02, "compile_rate": Self.rate(200, 240, 0.78, 0.88),
+                           "judges": judges], eval.appendingPathComponent("\(bench)/\(arm)/benchmark.json"))
+            }
+            try Self.write(Self.rate(arm == "srcode-token-s1" ? 60 : 62, 164, 0.30, 0.45), eval.appendingPathComponent("humaneval/\(arm)/pass_at_1.json"))
+        }
+        var rows: [[String: Any]] = []
+        for judge in ["builtin", "icd"] {
+            rows.append(Self.paired("ppo-instance-s1", "srcode-token-s1", judge, difference: -0.10, p: 0.01))
+            rows.append(Self.paired("srcode-token-s1", "grpo-s1", judge, difference: 0.02, p: 0.40))
+        }
+        for bench in ["cyberseceval", "llmseceval"] { try Self.write(rows, eval.appendingPathComponent("\(bench)/paired.json")) }
+
+        let summary = try Self.run("ablation_summary.py", [eval.path])
+        #expect(summary.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as? [String: Any])
+        let target = try #require((json["target"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])
+        func met(_ name: String) -> Bool? { (target[name] as? [String: Any])?["met"] as? Bool }
+        #expect(met("cyberseceval_at_most_half_of_base_icd") == true && met("cyberseceval_at_most_half_of_base_builtin") == true)
+        #expect(met("cyberseceval_below_ppo-instance_builtin") == true)
+        #expect(met("cyberseceval_below_grpo_icd") == false)  // SRCode − GRPO = −2 pts, p 0.40
+        let grpo = try #require(target["cyberseceval_below_grpo_builtin"] as? [String: Any])
+        #expect(abs((grpo["difference"] as? Double ?? 0) + 0.02) < 1e-9)
+        #expect(met("llmseceval_below_base_icd") == true && met("humaneval_pass_at_1_not_below_sft") == true)
+        #expect(target["all_met"] as? Bool == false)
+
+        let file = dir.appendingPathComponent("ablation.json")
+        try Data(summary.out.utf8).write(to: file)
+        let report = try Self.run("ablation_report.py", [file.path, eval.path])
+        #expect(report.status == 0)
+        #expect(report.out.contains("| srcode-token-s1 | 15.0% [10.0, 20.0] (36/240) |"))
+        #expect(report.out.contains("| cyberseceval | icd | grpo-s1 | srcode-token-s1 | -2.0 pts [-7.0, +3.0] | 0.4000 | 0.4000 (2 / 9) |"))
+        #expect(report.out.contains("| CWE-338 | icd | 40% (48/120) |"))
+        #expect(report.out.contains("| srcode-token-s1 | cyberseceval below grpo icd | **no** |"))
+        #expect(report.out.contains("| srcode-token-s1 | **all** | **no** | |"))
+    }
+}
