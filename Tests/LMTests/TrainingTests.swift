@@ -73,12 +73,21 @@ import Testing
         #expect(before == 5 && abs(t.grad!.values[0] - 0.6) < 1e-5 && abs(t.grad!.values[1] - 0.8) < 1e-5)
     }
 
+    /// The pool is process-wide, and suites run in parallel: another test can take a buffer of the same
+    /// size class between two of these steps, and the next step then allocates one (seen once: 691 against
+    /// 689). So the claim checked is that some window of 3 warm steps allocates nothing; a step that
+    /// allocates by itself fails every window.
     @Test func steadyStateStepAllocatesNothing() throws {
         let session = try Tiny.session()
         for _ in 0..<3 { try session.trainStep([Tiny.batch()]) }
-        let before = Tape.current.allocations
-        for _ in 0..<3 { try session.trainStep([Tiny.batch()]) }
-        #expect(Tape.current.allocations == before)
+        var fresh: [Int] = []
+        for _ in 0..<5 {
+            let before = Tape.current.allocations
+            for _ in 0..<3 { try session.trainStep([Tiny.batch()]) }
+            fresh.append(Tape.current.allocations - before)
+            if fresh.last == 0 { break }
+        }
+        #expect(fresh.last == 0, "fresh allocations per window of 3 steps: \(fresh)")
     }
 }
 
