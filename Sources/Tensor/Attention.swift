@@ -6,11 +6,22 @@ import Foundation
 // q (B,T,H,D) ; k, v (B,T,G,D) ; att (B,H,T,T) probabilities ; out (B,T,H,D).
 // Head h reads KV head h / (H/G). A head's rows are strided views (stride H·D), so no transposes are copied.
 
+/// The query rows split into blocks for the products: block i's rows see keys < `end` only, so each
+/// product runs over those keys, not all T. With 4 blocks the QKᵀ, PV and backward products do 10/16 of
+/// the full T × T work (the masked upper triangle was computed and then zeroed). Rows per block stay
+/// ≥ `minRows` (128) so that each sgemm keeps a useful shape; below 256 rows there is one block.
+/// (Tests pass a small `minRows` to split tiny sequences.)
+@inline(__always)
+func causalRowBlocks(_ T: Int, minRows: Int = 128) -> [(start: Int, end: Int)] {
+    let n = min(4, max(1, T / max(minRows, 1)))
+    return (0..<n).map { (T * $0 / n, T * ($0 + 1) / n) }
+}
+
 /// att = softmax(mask(q kᵀ / √D)) ; out = att v
 func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ att: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    _ keyMask: UnsafePointer<Float>?, B: Int, T: Int, H: Int, G: Int, D: Int
+    _ keyMask: UnsafePointer<Float>?, B: Int, T: Int, H: Int, G: Int, D: Int, minBlockRows: Int = 128
 ) {
     let scale = 1 / Float(D).squareRoot(), rep = H / G
     // The products are issued one head at a time from this thread, so each sgemm runs on OpenBLAS's own
@@ -21,14 +32,22 @@ func attentionForward(
     func heads(_ body: (Int, Int, Int, Int) -> Void) {  // (bh, b, h, g)
         for bh in 0..<(B * H) { let (b, h) = (bh / H, bh % H); body(bh, b, h, h / rep) }
     }
+    let blocks = causalRowBlocks(T, minRows: minBlockRows)
+    // Scores of row block [r0, r1) against keys < r1 only; the softmax reads keys ≤ t and zeroes the rest.
     heads { bh, b, h, g in
-        sgemm(false, true, T, T, D, scale, q + b * T * H * D + h * D, H * D, k + b * T * G * D + g * D, G * D, 0, att + bh * T * T, T)
+        for (r0, r1) in blocks {
+            sgemm(false, true, r1 - r0, r1, D, scale, q + (b * T + r0) * H * D + h * D, H * D, k + b * T * G * D + g * D, G * D,
+                  0, att + bh * T * T + r0 * T, T)
+        }
     }
     parallelFor(B * H) { pairs in
         for bh in pairs { maskedSoftmaxRows(att + bh * T * T, T: T, mask: keyMask.map { $0 + (bh / H) * T }) }
     }
     heads { bh, b, h, g in
-        sgemm(false, false, T, D, T, 1, att + bh * T * T, T, v + b * T * G * D + g * D, G * D, 0, out + b * T * H * D + h * D, H * D)
+        for (r0, r1) in blocks {
+            sgemm(false, false, r1 - r0, D, r1, 1, att + bh * T * T + r0 * T, T, v + b * T * G * D + g * D, G * D,
+                  0, out + (b * T + r0) * H * D + h * D, H * D)
+        }
     }
 }
 
@@ -60,7 +79,7 @@ func maskedSoftmaxRows(_ a: UnsafeMutablePointer<Float>, T: Int, mask: UnsafePoi
 func attentionBackward(
     dq: UnsafeMutablePointer<Float>?, dk: UnsafeMutablePointer<Float>?, dv: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-    att: UnsafePointer<Float>, B: Int, T: Int, H: Int, G: Int, D: Int
+    att: UnsafePointer<Float>, B: Int, T: Int, H: Int, G: Int, D: Int, minBlockRows: Int = 128
 ) {
     let scale = 1 / Float(D).squareRoot(), rep = H / G
     let scratch = Tensor(uninitialized: [B, H, T, T])
@@ -69,10 +88,15 @@ func attentionBackward(
     func heads(_ body: (Int, Int, Int, Int) -> Void) {  // (bh, b, h, g)
         for b in 0..<B { for h in 0..<H { body(b * H + h, b, h, h / rep) } }
     }
+    let blocks = causalRowBlocks(T, minRows: minBlockRows)
+    // Row block [r0, r1) touches keys < r1 only (att is zero beyond); dS beyond them is never read, and the
+    // softmax backward below zeroes it.
     heads { bh, b, h, g in
-        let a = att + bh * T * T, go = dout + b * T * H * D + h * D
-        if let dv { sgemm(true, false, T, D, T, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
-        sgemm(false, true, T, T, D, 1, go, H * D, v + b * T * G * D + g * D, G * D, 0, dS + bh * T * T, T)
+        for (r0, r1) in blocks {
+            let a = att + bh * T * T + r0 * T, go = dout + (b * T + r0) * H * D + h * D
+            if let dv { sgemm(true, false, r1, D, r1 - r0, 1, a, T, go, H * D, 1, dv + b * T * G * D + g * D, G * D) }
+            sgemm(false, true, r1 - r0, r1, D, 1, go, H * D, v + b * T * G * D + g * D, G * D, 0, dS + bh * T * T + r0 * T, T)
+        }
     }
     parallelFor(B * H) { pairs in
         for bh in pairs {
@@ -87,9 +111,15 @@ func attentionBackward(
         }
     }
     heads { bh, b, h, g in
-        let d = dS + bh * T * T
-        if let dq { sgemm(false, false, T, D, T, scale, d, T, k + b * T * G * D + g * D, G * D, 1, dq + b * T * H * D + h * D, H * D) }
-        if let dk { sgemm(true, false, T, D, T, scale, d, T, q + b * T * H * D + h * D, H * D, 1, dk + b * T * G * D + g * D, G * D) }
+        for (r0, r1) in blocks {
+            let d = dS + bh * T * T + r0 * T
+            if let dq {
+                sgemm(false, false, r1 - r0, D, r1, scale, d, T, k + b * T * G * D + g * D, G * D, 1, dq + (b * T + r0) * H * D + h * D, H * D)
+            }
+            if let dk {
+                sgemm(true, false, r1, D, r1 - r0, scale, d, T, q + (b * T + r0) * H * D + h * D, H * D, 1, dk + b * T * G * D + g * D, G * D)
+            }
+        }
     }
 }
 

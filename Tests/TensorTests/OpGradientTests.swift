@@ -126,6 +126,38 @@ import Testing
                            reference: { Ref.attention($0[0], $0[1], $0[2], mask: masked ? maskValues : nil, B: B, T: T, H: H, G: G, D: D) })
     }
 
+    /// The products run per causal row block (each block against the keys it can see); split into 1–4
+    /// blocks, forward and backward give what one block over all T × T gives (which the gradient check
+    /// above holds to finite differences), with and without padded keys.
+    @Test(arguments: [false, true])
+    func attentionRowBlocksMatchTheWholeProduct(masked: Bool) throws {
+        let (B, T, H, G, D) = (2, 11, 4, 2, 3)
+        var rng = SeededRNG(seed: 31)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &rng) } }
+        let q = random(B * T * H * D), k = random(B * T * G * D), v = random(B * T * G * D), dout = random(B * T * H * D)
+        var mask = [Float](repeating: 1, count: B * T)
+        if masked { mask[0] = 0; mask[T + 1] = 0; mask[T + 2] = 0 }
+        func run(_ minRows: Int) -> [[Float]] {
+            var out = [Float](repeating: 0, count: B * T * H * D), att = [Float](repeating: 0, count: B * H * T * T)
+            var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dv = dk
+            mask.withUnsafeBufferPointer { m in
+                attentionForward(&out, &att, q, k, v, masked ? m.baseAddress! : nil, B: B, T: T, H: H, G: G, D: D, minBlockRows: minRows)
+            }
+            attentionBackward(dq: &dq, dk: &dk, dv: &dv, dout: dout, q: q, k: k, v: v, att: att, B: B, T: T, H: H, G: G, D: D,
+                              minBlockRows: minRows)
+            return [out, att, dq, dk, dv]
+        }
+        #expect(causalRowBlocks(T, minRows: 2).count == 4 && causalRowBlocks(T, minRows: 4).count == 2)
+        #expect(causalRowBlocks(300).count == 2 && causalRowBlocks(520).count == 4 && causalRowBlocks(200).count == 1)
+        let whole = run(T + 1)
+        for minRows in [2, 4] {
+            for (name, (a, b)) in zip(["out", "att", "dq", "dk", "dv"], zip(run(minRows), whole)) {
+                let diff = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+                #expect(diff < 1e-5, "\(name), blocks of ≥ \(minRows) rows: max |Δ| \(diff)")
+            }
+        }
+    }
+
     @Test func softmaxFamily() throws {
         let x = param([4, 7], seed: 24, range: -2...2)
         let idx: [Int32] = [3, 0, -1, 6]
