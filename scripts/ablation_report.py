@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renders the proof experiment's result tables for docs/RESULTS.md from the files the run wrote.
 
-Usage: scripts/ablation_report.py results/ablation.json [runs/proof/eval] > runs/proof/results.md
+Usage: scripts/ablation_report.py results/ablation.json [runs/proof/eval] > results/ablation.md
 
 Reads results/ablation.json (scripts/ablation_summary.py) and, for the per-CWE rows, each arm's
 <eval>/{cyberseceval,llmseceval}/<arm>/benchmark.json. Prints markdown: the headline table (every rate

@@ -69,8 +69,8 @@ public final class LlamaModel {
         norm = LlamaModel.ones([C], "model.norm.weight")
         lmHead = config.tieWordEmbeddings ? nil : Projection.weight([V, C], rng: &rng, random: random, name: "lm_head.weight")
         valueHead = Projection("value_head", out: 1, in: C, bias: true, rng: &rng, random: random)
-        // The critic starts at exactly zero (the draw above still runs, so every other weight keeps its
-        // seed). A random head on a real checkpoint's final hidden state (Qwen's final-norm gain is large)
+        // The critic starts at exactly zero (with random weights the draw above still runs, so every other
+        // weight keeps its seed). A random head on a real checkpoint's final hidden state (Qwen's final-norm gain is large)
         // gives values with a spread of about 4 against token rewards of about 0.05: the first value
         // losses would be ~100× the policy loss and their gradient, flowing into the shared LoRA trunk,
         // would drown the policy's. A zero head gives V = 0, so the first GAE steps see the plain returns.

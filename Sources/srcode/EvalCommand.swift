@@ -83,8 +83,8 @@ struct EvalSamplingOptions: ParsableArguments {
     enum Engine: String, ExpressibleByArgument { case policy, f32, quantized }
 
     /// The faster engine for long answers on this machine: the policy model where its GEMMs run in bf16
-    /// (1.46× the quantized decoder at 16 rows × 256 tokens, docs/EVALUATION.md), else the quantized
-    /// decoder, which reads a quarter of Float32's bytes.
+    /// (about 1.5× the quantized decoder on evaluation answers, docs/EVALUATION.md "Engines"), else the
+    /// quantized decoder, which reads a quarter of Float32's bytes.
     static var fastest: Engine { ComputePrecision.auto.resolved == .bf16 ? .policy : .quantized }
 
     func specs() throws -> [ModelSpec] {
@@ -130,8 +130,8 @@ struct EvalSamplingOptions: ParsableArguments {
                                    defaultEngine: defaultEngine, stopRule: stopRule, answerPrefix: answerPrefix)
     }
 
-    /// The sampler for one arm: the F32 model with the adapter (LoRA tensors or full weights) folded in
-    /// (default), or the quantized decoder with the adapter merged into its projections.
+    /// The sampler for one arm: the policy model, frozen, its adapter's LoRA pairs beside the base (a full
+    /// checkpoint loaded), or the quantized decoder with the adapter merged into its projections.
     func sampleGenerator(path: String, adapter: String?, params: SamplingParams, defaultEngine: Engine = .policy,
                          stopRule: StopRule? = nil, answerPrefix: String = "") throws -> SampleGenerator {
         let chosen = engine ?? defaultEngine
