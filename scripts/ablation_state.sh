@@ -51,7 +51,7 @@ save() {
 
 restore() {
   [ -d "$STATE" ] || return 0
-  (cd "$STATE" && find . -type f ! -name PIN ! -name data.sha256) | while read -r f; do
+  (cd "$STATE" && find . -type f ! -name PIN ! -name EVAL_PIN ! -name data.sha256) | while read -r f; do
     [ -e "$RUN/$f" ] || copy "$STATE/$f" "$RUN/$f"
   done
 }
