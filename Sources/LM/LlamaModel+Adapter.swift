@@ -10,12 +10,8 @@ extension LlamaModel {
     /// frozen reference; with the SFT adapter folded in and a fresh adapter on top, "adapters off"
     /// is exactly the SFT model (see ``withoutAdapters(_:)``).
     public func fold(checkpoint path: String) throws {
-        let (tensors, meta) = try SafeTensors.read(URL(fileURLWithPath: path))
-        let pairs = try Self.loraPairs(tensors, meta: meta, path: path)
-        if pairs.isEmpty {
-            try load(weights: tensors.filter { !$0.key.hasPrefix("value_head.") && !$0.key.contains(".lora_") }, strict: true)
-            return
-        }
+        let pairs = try loraPairsLoadingFullWeights(checkpoint: path)
+        guard !pairs.isEmpty else { return }
         let byName = Dictionary(uniqueKeysWithValues: parameters().map { ($0.name, $0.tensor) })
         for p in pairs {
             guard let w = byName[p.prefix + ".weight"], w.shape == [p.rows, p.columns] else {
@@ -38,11 +34,7 @@ extension LlamaModel {
     public func prepareForSampling(adapter path: String?, precision requested: ComputePrecision) throws -> ComputePrecision {
         for p in parameters() { p.tensor.requiresGrad = false }
         if let path {
-            let (tensors, meta) = try SafeTensors.read(URL(fileURLWithPath: path))
-            let pairs = try Self.loraPairs(tensors, meta: meta, path: path)
-            if pairs.isEmpty {
-                try load(weights: tensors.filter { !$0.key.hasPrefix("value_head.") && !$0.key.contains(".lora_") }, strict: true)
-            }
+            let pairs = try loraPairsLoadingFullWeights(checkpoint: path)
             let byName = Dictionary(uniqueKeysWithValues: layers.flatMap { $0.projections.map { ($0.1.weight.name, $0.1) } })
             for p in pairs {
                 guard let proj = byName[p.prefix + ".weight"], proj.weight.shape == [p.rows, p.columns] else {
@@ -52,6 +44,17 @@ extension LlamaModel {
             }
         }
         return setPrecision(requested)
+    }
+
+    /// A checkpoint's LoRA pairs. A checkpoint without any is a full fine-tuning one: its weights are
+    /// loaded here (not the value head: RL trains a fresh critic) and the result is empty.
+    private func loraPairsLoadingFullWeights(checkpoint path: String) throws -> [LoRAPair] {
+        let (tensors, meta) = try SafeTensors.read(URL(fileURLWithPath: path))
+        let pairs = try Self.loraPairs(tensors, meta: meta, path: path)
+        if pairs.isEmpty {
+            try load(weights: tensors.filter { !$0.key.hasPrefix("value_head.") && !$0.key.contains(".lora_") }, strict: true)
+        }
+        return pairs
     }
 
     /// One projection's adapter from a checkpoint: B (O, r), A (r, I) and its scale α/r.
