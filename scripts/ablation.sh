@@ -165,4 +165,6 @@ echo "== summary: results/ablation.json"
 python3 scripts/ablation_summary.py "$OUT/eval" > results/ablation.json
 # The tables of docs/RESULTS.md, rendered from those files (headline, paired tests, per CWE, acceptance).
 python3 scripts/ablation_report.py results/ablation.json "$OUT/eval" > results/ablation.md
+# The RL arms' training curves on shared axes, from the logs kept in the state.
+python3 scripts/ablation_curves.py "$STATE" > results/ablation-curves.svg
 cat "$OUT/eval/cyberseceval/comparison.md"

@@ -21,6 +21,17 @@ import Testing
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    static func hasPython() -> Bool {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "--version"]
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { return false }
+        check.waitUntilExit()
+        return check.terminationStatus == 0
+    }
+
     private static func rate(_ count: Int, _ total: Int, _ low: Double, _ high: Double) -> [String: Any] {
         ["rate": Double(count) / Double(total), "count": count, "total": total, "low": low, "high": high]
     }
@@ -39,12 +50,7 @@ import Testing
     /// Base 40% insecure, SRCode 15% (at most half), below PPO-instance with p 0.01 (A−B rows as stored) but
     /// not significantly below GRPO (stored B−A with SRCode as A): the verdict must say which criterion fails.
     @Test func verdictsFollowTheReportsAndThePairedTests() throws {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "--version"]
-        check.standardOutput = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { print("SKIP: python3 is missing"); return }
-        check.waitUntilExit()
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablation-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -90,5 +96,37 @@ import Testing
         #expect(report.out.contains("| CWE-338 | icd | 40% (48/120) |"))
         #expect(report.out.contains("| srcode-token-s1 | cyberseceval below grpo icd | **no** |"))
         #expect(report.out.contains("| srcode-token-s1 | **all** | **no** | |"))
+    }
+
+    /// scripts/ablation_curves.py draws every RL arm's log on shared axes: one line per arm and panel, the
+    /// arms in the table's order, and a step that a resumed run logged twice counted once (the last line).
+    @Test func trainingCurvesDrawEveryArmOncePerStep() throws {
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("curves-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func log(_ arm: String, _ steps: [Int]) throws {
+            let lines = try steps.map { step -> String in
+                let m: [String: Any] = ["step": step, "vulnerability_rate": 0.5, "compile_rate": 0.75,
+                                        "response_tokens": 200 + step, "kl": 0.001 * Double(step)]
+                return String(decoding: try JSONSerialization.data(withJSONObject: m), as: UTF8.self)
+            }
+            let url = dir.appendingPathComponent("\(arm)/metrics.jsonl")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        try log("ppo-token-s1", [1, 2, 2, 3])
+        try log("ppo-instance-s1", [1, 2, 3, 4])
+
+        let svg = try Self.run("ablation_curves.py", [dir.path])
+        #expect(svg.status == 0)
+        #expect(svg.out.hasPrefix("<svg") && svg.out.contains("</svg>"))
+        let lines = svg.out.components(separatedBy: "<polyline points=\"").dropFirst()
+        #expect(lines.count == 8)  // 4 panels × 2 arms
+        let pointCounts = lines.map { $0.prefix { $0 != "\"" }.split(separator: " ").count }
+        #expect(pointCounts == [4, 3, 4, 3, 4, 3, 4, 3])  // instance first; token's step 2 once
+        #expect(svg.out.contains("PPO, token-level (SRCode) (ppo-token-s1, 3 steps"))
+
+        let empty = try Self.run("ablation_curves.py", [dir.appendingPathComponent("none").path])
+        #expect(empty.status != 0)
     }
 }
