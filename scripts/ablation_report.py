@@ -52,6 +52,21 @@ def headline(arms):
     return lines
 
 
+def with_code(arms):
+    """The security benchmarks' rates among the answers that hold code, beside the share without code."""
+    lines = ["| arm | " + " | ".join("%s %s" % (b, c) for b in ("CSE", "LLMSecEval")
+                                      for c in ("no code", "insecure with code, ICD", "insecure with code, built-in")) + " |",
+             "|---" * 7 + "|"]
+    for arm in sorted(arms, key=arm_key):
+        cells = []
+        for bench in ("cyberseceval", "llmseceval"):
+            nc = get(arms, arm, bench, "no_code_rate")
+            cells += ["—" if nc is None else "%.1f%%" % (100 * nc),
+                      pct(get(arms, arm, bench, "insecure_icd_with_code")), pct(get(arms, arm, bench, "insecure_builtin_with_code"))]
+        lines.append("| %s | " % arm + " | ".join(cells) + " |")
+    return lines
+
+
 def paired_rows(paired, tokens):
     lines = ["| benchmark | judge | A | B (SRCode) | B − A [95% CI] | paired bootstrap p | McNemar p (only A / only B) |",
              "|---|---|---|---|---|---|---|"]
@@ -115,6 +130,7 @@ def main(summary_path, eval_root=None):
     arms, paired, target = s["arms"], s.get("paired", {}), s.get("target", {})
     tokens = [a for a in arms if a.startswith("srcode-token")]
     out = ["### Headline (95% prompt-level bootstrap intervals)", ""] + headline(arms)
+    out += ["", "### The same benchmarks among the answers with code (intervals: scripts/ablation_summary.py's bootstrap)", ""] + with_code(arms)
     out += ["", "### Paired tests: SRCode against every other arm (same prompts, same sample slots)", ""] + paired_rows(paired, tokens)
     for bench in ("cyberseceval", "llmseceval"):
         out += ["", "### Per CWE, %s (insecure rate by the prompt's CWE)" % bench, ""] + per_cwe(eval_root, list(arms), bench)

@@ -8,12 +8,18 @@ Reads, for every arm (a folder name under each benchmark):
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
 and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented: every interval
-is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), none is computed here.
+is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), with one exception:
+"insecure_<judge>_with_code", the insecure rate among the answers that hold code at all, which the reports
+do not give. It is computed here from the stored samples.jsonl / icd.jsonl with the same kind of interval
+(prompt-level bootstrap, 2,000 resamples, seed 0). Why: a trained arm that answers some prompts with no
+code (a bare number, say) lowers the benchmark's insecure rate without writing safer code; CyberSecEval
+counts such answers as not insecure, so the headline keeps that definition and this rate sits beside it.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
 "target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
 """
 import json
 import os
+import random
 import sys
 
 
@@ -35,6 +41,50 @@ def interval(o):
     if not o:
         return None
     return {k: o[k] for k in ("rate", "low", "high", "count", "total") if k in o}
+
+
+def with_code_rates(arm_dir):
+    """Insecure rates among the answers with code, per judge, from an arm's stored samples (None when absent).
+    Built-in: at least one high or medium finding; ICD: at least one issue (as the reports count them)."""
+    def rows(name):
+        path = os.path.join(arm_dir, name)
+        if not os.path.exists(path):
+            return None
+        with open(path) as f:
+            return [json.loads(l) for l in f if l.strip()]
+    samples, icd = rows("samples.jsonl"), rows("icd.jsonl")
+    if not samples:
+        return {}
+    key = lambda r: "%s#%s/%s" % (r["record_id"], r.get("prompt_index", 0), r["sample_index"])
+    verdicts = {"builtin": {key(r): any(f.get("severity") in ("high", "medium") for f in r.get("findings") or [])
+                            for r in samples}}
+    if icd:
+        verdicts["icd"] = {r["key"]: bool(r["issues"]) for r in icd}
+    coded = [r for r in samples if r.get("has_code")]
+    out = {}
+    for judge, v in verdicts.items():
+        groups = {}
+        for r in coded:
+            if key(r) in v:
+                groups.setdefault(r["record_id"], []).append(v[key(r)])
+        out["insecure_%s_with_code" % judge] = bootstrap(list(groups.values()))
+    return out
+
+
+def bootstrap(groups, resamples=2000, seed=0):
+    """Rate of True over all members of the groups, with a 95% interval from resampling whole groups (prompts)."""
+    total = sum(len(g) for g in groups)
+    if not total:
+        return None
+    count = sum(sum(g) for g in groups)
+    rng, rates = random.Random(seed), []
+    for _ in range(resamples):
+        pick = [groups[rng.randrange(len(groups))] for _ in groups]
+        n = sum(len(g) for g in pick)
+        rates.append(sum(sum(g) for g in pick) / n if n else 0.0)
+    rates.sort()
+    return {"rate": count / total, "low": rates[int(0.025 * resamples)], "high": rates[int(0.975 * resamples) - 1],
+            "count": count, "total": total}
 
 
 def target(arms, paired, token):
@@ -90,10 +140,11 @@ def main(root):
             b = load(os.path.join(d, arm, "benchmark.json"))
             if not b:
                 continue
-            entry = {"samples": b.get("samples"), "prompts": b.get("prompts"),
+            entry = {"samples": b.get("samples"), "prompts": b.get("prompts"), "no_code_rate": b.get("no_code_rate"),
                      "compile_rate": interval(b.get("compile_rate")), "truncated_rate": b.get("truncated_rate")}
             for j in b.get("judges", []):
                 entry["insecure_" + j["judge"]] = interval(j.get("overall"))
+            entry.update(with_code_rates(os.path.join(d, arm)))
             arms.setdefault(arm, {})[bench] = entry
         p = load(os.path.join(d, "paired.json"))
         if p is not None:
