@@ -16,7 +16,6 @@ struct SRCodeCommand: AsyncParsableCommand {
             ServeCommand.self,
             RewardCommand.self,
             TrainCommand.self,
-            RewardCommand.self,
             EvalCommand.self,
         ]
     )
