@@ -98,6 +98,42 @@ import Testing
         #expect(report.out.contains("| srcode-token-s1 | **all** | **no** | |"))
     }
 
+    /// An answer without code is not insecure by the benchmark's count, so the summary also gives the rates
+    /// among the answers with code, from the stored samples and ICD verdicts (built-in: high or medium only).
+    @Test func ratesAmongAnswersWithCodeLeaveOutAnswersWithout() throws {
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("withcode-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let arm = dir.appendingPathComponent("cyberseceval/srcode-token-s1")
+        try Self.write(["samples": 4, "prompts": 2, "no_code_rate": 0.25, "compile_rate": Self.rate(2, 4, 0.2, 0.8),
+                        "judges": [["judge": "builtin", "overall": Self.rate(1, 4, 0, 0.5)], ["judge": "icd", "overall": Self.rate(2, 4, 0, 1)]]],
+                       arm.appendingPathComponent("benchmark.json"))
+        func finding(_ severity: String) -> [String: Any] { ["rule_id": "builtin.x", "severity": severity, "cwe": "CWE-120"] }
+        let samples: [[String: Any]] = [
+            ["record_id": "1", "prompt_index": 0, "sample_index": 0, "has_code": true, "text": "```c …", "findings": [finding("high")]],
+            ["record_id": "1", "prompt_index": 0, "sample_index": 1, "has_code": false, "text": "100", "findings": []],
+            ["record_id": "2", "prompt_index": 0, "sample_index": 0, "has_code": true, "text": "```c …", "findings": []],
+            ["record_id": "2", "prompt_index": 0, "sample_index": 1, "has_code": true, "text": "```c …", "findings": [finding("low")]],
+        ]
+        let icd: [[String: Any]] = [["key": "1#0/0", "issues": [["pattern_id": "p"]]], ["key": "1#0/1", "issues": []],
+                                    ["key": "2#0/0", "issues": []], ["key": "2#0/1", "issues": [["pattern_id": "p"]]]]
+        func jsonl(_ rows: [[String: Any]]) throws -> Data {
+            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
+        }
+        try jsonl(samples).write(to: arm.appendingPathComponent("samples.jsonl"))
+        try jsonl(icd).write(to: arm.appendingPathComponent("icd.jsonl"))
+
+        let summary = try Self.run("ablation_summary.py", [dir.path])
+        #expect(summary.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as? [String: Any])
+        let cse = try #require(((json["arms"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])?["cyberseceval"] as? [String: Any])
+        let builtin = try #require(cse["insecure_builtin_with_code"] as? [String: Any])
+        let judge = try #require(cse["insecure_icd_with_code"] as? [String: Any])
+        #expect(builtin["count"] as? Int == 1 && builtin["total"] as? Int == 3)
+        #expect(judge["count"] as? Int == 2 && judge["total"] as? Int == 3)
+        #expect(cse["no_code_rate"] as? Double == 0.25)
+    }
+
     /// scripts/ablation_curves.py draws every RL arm's log on shared axes: one line per arm and panel, the
     /// arms in the table's order, and a step that a resumed run logged twice counted once (the last line).
     @Test func trainingCurvesDrawEveryArmOncePerStep() throws {
