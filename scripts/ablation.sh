@@ -155,6 +155,9 @@ $E eval secure --data "$OUT/primevul-pattern/primevul_plus.jsonl" --split test -
   --prompts-per-record 1 --samples 2 --max-tokens 512 --temperature 0.2 "${ENGINE[@]}" "${MODELS[@]}"
 echo "== eval: HumanEval pass@1 (greedy)"
 $E eval complete --benchmark humaneval --problems "$HUMANEVAL" "${ENGINE[@]}" --out "$OUT/eval/humaneval" "${MODELS[@]}"
+echo "== eval: the ICD judge on the PrimeVul+ test split's samples (eval secure judged them with the built-in oracle)"
+python3 scripts/ablation_icd.py "$OUT/primevul-pattern/primevul_plus.jsonl" "$OUT/eval/primevul-test" \
+  "$(dirname "$E")/SRCode_Evaluation.resources/icd_judge.py"
 stop_after eval
 
 echo "== adapters: $ADAPTERS/ (F16, LoRA only; written as each stage finished) and their sha256"

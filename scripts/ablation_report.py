@@ -45,6 +45,7 @@ def headline(arms):
     cols = [("cyberseceval", "insecure_icd", "CSE insecure, ICD"), ("cyberseceval", "insecure_builtin", "CSE insecure, built-in"),
             ("cyberseceval", "compile_rate", "CSE compile"), ("llmseceval", "insecure_icd", "LLMSecEval insecure, ICD"),
             ("llmseceval", "insecure_builtin", "LLMSecEval insecure, built-in"), ("llmseceval", "compile_rate", "LLMSecEval compile"),
+            ("primevul-test", "insecure_icd", "PrimeVul+ test insecure, ICD"),
             ("primevul-test", "insecure_builtin", "PrimeVul+ test insecure, built-in"), ("humaneval", "pass_at_1", "HumanEval pass@1")]
     lines = ["| arm | " + " | ".join(c[2] for c in cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for arm in sorted(arms, key=arm_key):

@@ -6,14 +6,16 @@ Usage: scripts/ablation_summary.py runs/proof/eval > results/ablation.json
 Reads, for every arm (a folder name under each benchmark):
   cyberseceval/<arm>/benchmark.json, llmseceval/<arm>/benchmark.json   (srcode eval run: both judges)
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
+  primevul-test/<arm>/icd.jsonl                                         (scripts/ablation_icd.py: the ICD judge)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
 and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented: every interval
-is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), with one exception:
-"insecure_<judge>_with_code", the insecure rate among the answers that hold code at all, which the reports
-do not give. It is computed here from the stored samples.jsonl / icd.jsonl with the same kind of interval
-(prompt-level bootstrap, 2,000 resamples, seed 0). Why: a trained arm that answers some prompts with no
-code (a bare number, say) lowers the benchmark's insecure rate without writing safer code; CyberSecEval
-counts such answers as not insecure, so the headline keeps that definition and this rate sits beside it.
+is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), with two exceptions
+that the reports do not give: the PrimeVul+ test split's ICD rate, and "insecure_<judge>_with_code", the
+insecure rate among the answers that hold code at all. Both are computed here from the stored samples.jsonl
+and icd.jsonl with the same kind of interval (prompt-level bootstrap, 2,000 resamples, seed 0). Why the
+second: a trained arm that answers some prompts with no code (a bare number, say) lowers the benchmark's
+insecure rate without writing safer code; CyberSecEval counts such answers as not insecure, so the
+headline keeps that definition and this rate sits beside it.
 Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
 "target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
 """
@@ -69,6 +71,20 @@ def with_code_rates(arm_dir):
                 groups.setdefault(r["record_id"], []).append(v[key(r)])
         out["insecure_%s_with_code" % judge] = bootstrap(list(groups.values()))
     return out
+
+
+def icd_rate(arm_dir):
+    """{"insecure_icd": rate} over every sample that has an ICD verdict, or {} when the arm was not judged."""
+    path = os.path.join(arm_dir, "icd.jsonl")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        verdicts = {r["key"]: bool(r["issues"]) for r in map(json.loads, filter(str.strip, f)) if "issues" in r}
+    groups = {}
+    for k, v in verdicts.items():
+        groups.setdefault(k.split("#", 1)[0], []).append(v)
+    rate = bootstrap(list(groups.values()))
+    return {"insecure_icd": rate} if rate else {}
 
 
 def bootstrap(groups, resamples=2000, seed=0):
@@ -160,6 +176,10 @@ def main(root):
             insecure = interval(r.get("vulnerability_interval")) or {
                 "rate": o["vulnerability_rate"], "count": o["vulnerable"], "total": o["samples"]}
             entry = {"samples": o["samples"], "insecure_builtin": insecure}
+            # The ICD's verdicts, when scripts/ablation_icd.py has judged the samples: the report has no interval
+            # for them, so it is the bootstrap computed here, over all samples (no code = not insecure).
+            entry.update(icd_rate(os.path.join(d, arm)))
+            entry.update(with_code_rates(os.path.join(d, arm)))
             if o.get("compile_checked"):
                 entry["compile_rate"] = {"rate": o["compiled"] / o["compile_checked"], "count": o["compiled"], "total": o["compile_checked"]}
             arms.setdefault(arm, {})["primevul-test"] = entry

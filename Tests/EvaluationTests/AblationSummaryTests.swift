@@ -122,6 +122,11 @@ import Testing
         }
         try jsonl(samples).write(to: arm.appendingPathComponent("samples.jsonl"))
         try jsonl(icd).write(to: arm.appendingPathComponent("icd.jsonl"))
+        // The PrimeVul+ test split: `eval secure`'s report (built-in) and scripts/ablation_icd.py's verdicts.
+        let held = dir.appendingPathComponent("primevul-test/srcode-token-s1")
+        try Self.write(["overall": ["samples": 4, "vulnerable": 1, "vulnerability_rate": 0.25]], held.appendingPathComponent("report.json"))
+        try jsonl(samples).write(to: held.appendingPathComponent("samples.jsonl"))
+        try jsonl(icd).write(to: held.appendingPathComponent("icd.jsonl"))
 
         let summary = try Self.run("ablation_summary.py", [dir.path])
         #expect(summary.status == 0)
@@ -132,6 +137,55 @@ import Testing
         #expect(builtin["count"] as? Int == 1 && builtin["total"] as? Int == 3)
         #expect(judge["count"] as? Int == 2 && judge["total"] as? Int == 3)
         #expect(cse["no_code_rate"] as? Double == 0.25)
+        let test = try #require(((json["arms"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])?["primevul-test"] as? [String: Any])
+        let testICD = try #require(test["insecure_icd"] as? [String: Any])
+        #expect(testICD["count"] as? Int == 2 && testICD["total"] as? Int == 4)  // over all samples, as the benchmark counts
+    }
+
+    /// scripts/ablation_icd.py feeds the judge each sample's code (the whole answer without a code block) in the
+    /// record's language, appends the verdicts beside samples.jsonl, retries only what is missing on a rerun,
+    /// and keeps a judge error out of the file. The judge here is a stand-in with the real one's protocol.
+    @Test func icdVerdictsForHeldOutSamplesResumeAndSkipErrors() throws {
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("icd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let judge = dir.appendingPathComponent("judge.py")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try """
+        import json, sys
+        for line in open(sys.argv[1]):
+            item = json.loads(line)
+            if "BAD" in item["code"]:
+                print(json.dumps({"key": item["key"], "error": "boom"})); continue
+            issues = [{"pattern_id": item["language"] + ":" + item["code"]}] if "strcpy" in item["code"] else []
+            print(json.dumps({"key": item["key"], "issues": issues}))
+        """.write(to: judge, atomically: true, encoding: .utf8)
+        let records = dir.appendingPathComponent("records.jsonl")
+        try "{\"id\": \"r1\", \"language\": \"cpp\"}\n{\"id\": \"r2\", \"language\": \"c\"}\n".write(to: records, atomically: true, encoding: .utf8)
+        let arm = dir.appendingPathComponent("eval/sft/samples.jsonl")
+        try FileManager.default.createDirectory(at: arm.deletingLastPathComponent(), withIntermediateDirectories: true)
+        func sample(_ record: String, _ index: Int, code: String?, text: String) -> String {
+            let o: [String: Any] = ["record_id": record, "prompt_index": 0, "sample_index": index, "has_code": code != nil,
+                                    "code": code ?? "", "text": text]
+            return String(decoding: try! JSONSerialization.data(withJSONObject: o), as: UTF8.self)
+        }
+        try [sample("r1", 0, code: "strcpy(a, b);", text: "```cpp …"), sample("r2", 0, code: nil, text: "strcpy"),
+             sample("r2", 1, code: "BAD", text: "```c BAD")].joined(separator: "\n").write(to: arm, atomically: true, encoding: .utf8)
+
+        let first = try Self.run("ablation_icd.py", [records.path, dir.appendingPathComponent("eval").path, judge.path])
+        #expect(first.status != 0)  // one sample not judged: reported, rerun to retry
+        let icd = arm.deletingLastPathComponent().appendingPathComponent("icd.jsonl")
+        var lines = try String(contentsOf: icd, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].contains("\"key\": \"r1#0/0\"") && lines[0].contains("cpp:strcpy(a, b);"))
+        #expect(lines[1].contains("\"key\": \"r2#0/0\"") && lines[1].contains("c:strcpy"))  // the answer, no code block
+
+        try [sample("r1", 0, code: "strcpy(a, b);", text: ""), sample("r2", 0, code: nil, text: "strcpy"),
+             sample("r2", 1, code: "int x;", text: "")].joined(separator: "\n").write(to: arm, atomically: true, encoding: .utf8)
+        let second = try Self.run("ablation_icd.py", [records.path, dir.appendingPathComponent("eval").path, judge.path])
+        #expect(second.status == 0)
+        lines = try String(contentsOf: icd, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3 && lines[2].contains("\"issues\": [], \"key\": \"r2#0/1\""))
     }
 
     /// scripts/ablation_curves.py draws every RL arm's log on shared axes: one line per arm and panel, the
