@@ -17,7 +17,9 @@
 #   SRCODE_TEACHER=http://127.0.0.1:8080/v1   write the implicit prompts with a teacher (default: offline templates)
 #   SRCODE_STAGE=data|sft|rl|eval|summary      stop after this stage
 #   SRCODE_BIN=PATH          the training binary (default: the pinned commit's build)
-# Results: runs/proof/eval/*/comparison.md (+ .svg, paired.json), results/ablation.json; docs/RESULTS.md reads them.
+# Results: runs/proof/eval/*/comparison.md (+ .svg, paired.json); results/ablation.json (the summary),
+# results/ablation.md (its tables) and results/ablation-curves.svg (the RL arms' training curves), which
+# docs/RESULTS.md reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .build/release/srcode ] || scripts/setup.sh
@@ -35,7 +37,7 @@ stop_after() { [ "$STAGE" = "$1" ] && { echo "== stopped after stage $1 (SRCODE_
 scripts/ablation_state.sh restore
 
 # The training binary: the build of the pinned commit (the first run pins HEAD). The evaluation, which
-# spans sessions, is pinned too, below (EVAL_PIN).          
+# spans sessions, is pinned too, below (EVAL_PIN).
 E=.build/release/srcode
 [ -s "$STATE/PIN" ] || git rev-parse HEAD > "$STATE/PIN"
 PIN=$(cat "$STATE/PIN")
