@@ -46,7 +46,7 @@ def interval(o):
 
 
 def with_code_rates(arm_dir):
-    """Insecure rates among the answers with code, per judge, from an arm's stored samples (None when absent).
+    """Insecure rates among the answers with code, per judge, from an arm's stored samples ({} without samples).
     Built-in: at least one high or medium finding; ICD: at least one issue (as the reports count them)."""
     def rows(name):
         path = os.path.join(arm_dir, name)
