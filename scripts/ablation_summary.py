@@ -24,6 +24,8 @@ import os
 import random
 import sys
 
+from ablation_icd import key, read_jsonl  # the sample key and the JSONL reader of the verdict files
+
 
 def load(path):
     try:
@@ -45,46 +47,34 @@ def interval(o):
     return {k: o[k] for k in ("rate", "low", "high", "count", "total") if k in o}
 
 
-def with_code_rates(arm_dir):
-    """Insecure rates among the answers with code, per judge, from an arm's stored samples ({} without samples).
-    Built-in: at least one high or medium finding; ICD: at least one issue (as the reports count them)."""
-    def rows(name):
-        path = os.path.join(arm_dir, name)
-        if not os.path.exists(path):
-            return None
-        with open(path) as f:
-            return [json.loads(l) for l in f if l.strip()]
-    samples, icd = rows("samples.jsonl"), rows("icd.jsonl")
+def judged_groups(arm_dir):
+    """Each judge's verdicts on an arm's stored samples, grouped by prompt (record): {judge: (all, with_code)},
+    each a list of per-record lists of booleans ({} without samples). Built-in: at least one high or medium
+    finding; ICD: at least one issue, present only where icd.jsonl has a verdict (as the reports count them).
+    The files are the ones ablation_icd.py reads and writes, with its sample key and its torn-line tolerance."""
+    samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
     if not samples:
         return {}
-    key = lambda r: "%s#%s/%s" % (r["record_id"], r.get("prompt_index", 0), r["sample_index"])
     verdicts = {"builtin": {key(r): any(f.get("severity") in ("high", "medium") for f in r.get("findings") or [])
                             for r in samples}}
+    icd = read_jsonl(os.path.join(arm_dir, "icd.jsonl"))
     if icd:
-        verdicts["icd"] = {r["key"]: bool(r["issues"]) for r in icd}
-    coded = [r for r in samples if r.get("has_code")]
+        verdicts["icd"] = {r["key"]: bool(r["issues"]) for r in icd if "issues" in r}
     out = {}
     for judge, v in verdicts.items():
-        groups = {}
-        for r in coded:
+        every, coded = {}, {}
+        for r in samples:
             if key(r) in v:
-                groups.setdefault(r["record_id"], []).append(v[key(r)])
-        out["insecure_%s_with_code" % judge] = bootstrap(list(groups.values()))
+                every.setdefault(r["record_id"], []).append(v[key(r)])
+                if r.get("has_code"):
+                    coded.setdefault(r["record_id"], []).append(v[key(r)])
+        out[judge] = (list(every.values()), list(coded.values()))
     return out
 
 
-def icd_rate(arm_dir):
-    """{"insecure_icd": rate} over every sample that has an ICD verdict, or {} when the arm was not judged."""
-    path = os.path.join(arm_dir, "icd.jsonl")
-    if not os.path.exists(path):
-        return {}
-    with open(path) as f:
-        verdicts = {r["key"]: bool(r["issues"]) for r in map(json.loads, filter(str.strip, f)) if "issues" in r}
-    groups = {}
-    for k, v in verdicts.items():
-        groups.setdefault(k.split("#", 1)[0], []).append(v)
-    rate = bootstrap(list(groups.values()))
-    return {"insecure_icd": rate} if rate else {}
+def with_code_rates(groups):
+    """{"insecure_<judge>_with_code": rate} from judged_groups(): the rates among the answers that hold code."""
+    return {"insecure_%s_with_code" % judge: bootstrap(coded) for judge, (_, coded) in groups.items()}
 
 
 def bootstrap(groups, resamples=2000, seed=0):
@@ -160,7 +150,7 @@ def main(root):
                      "compile_rate": interval(b.get("compile_rate")), "truncated_rate": b.get("truncated_rate")}
             for j in b.get("judges", []):
                 entry["insecure_" + j["judge"]] = interval(j.get("overall"))
-            entry.update(with_code_rates(os.path.join(d, arm)))
+            entry.update(with_code_rates(judged_groups(os.path.join(d, arm))))
             arms.setdefault(arm, {})[bench] = entry
         p = load(os.path.join(d, "paired.json"))
         if p is not None:
@@ -178,8 +168,11 @@ def main(root):
             entry = {"samples": o["samples"], "insecure_builtin": insecure}
             # The ICD's verdicts, when scripts/ablation_icd.py has judged the samples: the report has no interval
             # for them, so it is the bootstrap computed here, over all samples (no code = not insecure).
-            entry.update(icd_rate(os.path.join(d, arm)))
-            entry.update(with_code_rates(os.path.join(d, arm)))
+            groups = judged_groups(os.path.join(d, arm))
+            icd = bootstrap(groups["icd"][0]) if "icd" in groups else None
+            if icd:
+                entry["insecure_icd"] = icd
+            entry.update(with_code_rates(groups))
             if o.get("compile_checked"):
                 entry["compile_rate"] = {"rate": o["compiled"] / o["compile_checked"], "count": o["compiled"], "total": o["compile_checked"]}
             arms.setdefault(arm, {})["primevul-test"] = entry
