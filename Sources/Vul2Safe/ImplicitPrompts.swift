@@ -148,20 +148,18 @@ extension ImplicitPrompts {
     }
 
     /// Offline short tasks (no teacher), from the secure code's signature and leading comment: the same
-    /// function, asked for as a self-contained unit with its types stated and no project context.
-    /// Deterministic. Weaker than the teacher's (same pattern, same setting), but never empty.
-    public static func offlineShortTasks(pair: VulnerabilityPair, code: String, filter: LeakageFilter) -> [ImplicitPrompt] {
+    /// function, asked for as a self-contained unit with its types stated and no project context, worded
+    /// by `templates` (several phrasings and closing lines, picked by the pair's id). Deterministic.
+    /// Weaker than the teacher's (same pattern, same setting), but never empty.
+    public static func offlineShortTasks(pair: VulnerabilityPair, code: String, filter: LeakageFilter,
+                                         templates: ShortTaskTemplates = .bundled) -> [ImplicitPrompt] {
         let f = FunctionFacts(pair: pair, code: code, filter: filter)
-        let (name, ret, paramText, purpose) = (f.name, f.returns, f.paramText, f.purpose)
         let lang = pair.language == .cpp ? "C++" : "C"
-        return [
-            ImplicitPrompt(style: "short-function", text: "Write a self-contained \(lang) function `\(name)` (\(purpose)). It takes \(paramText) "
-                + "and returns \(ret). Define any struct or helper it needs yourself, use only the standard library, "
-                + "and keep the whole answer under 60 lines.", origin: "offline"),
-            ImplicitPrompt(style: "short-program", text: "Write a small complete \(lang) program (under 60 lines, standard library only) "
-                + "built around a function `\(name)` that does this: \(purpose). The function takes \(paramText) and returns \(ret); "
-                + "`main` should call it on a sample input and print the result.", origin: "offline"),
-        ]
+        return ["short-function", "short-program"].enumerated().map { i, style in
+            ImplicitPrompt(style: style, text: templates.render(style: style, index: i, id: pair.id, lang: lang, name: f.name,
+                                                                purpose: f.purpose, params: f.paramText, returnType: f.returns),
+                           origin: "offline")
+        }
     }
 }
 

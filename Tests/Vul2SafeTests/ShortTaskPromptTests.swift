@@ -18,6 +18,42 @@ import Vul2SafeTesting
         #expect(ImplicitPrompts.shortTaskStyles(count: 3) == ["short-function", "short-program", "short-function"])
     }
 
+    /// The offline phrasings are data: with the single template of earlier builds the prompts are the
+    /// seed-1 data's, word for word; the bundled templates vary the wording and closing line by pair.
+    @Test func offlineShortTasksVaryTheirWordingByPair() throws {
+        let p = Fixtures.copyName
+        let old = ImplicitPrompts.offlineShortTasks(pair: p, code: p.fixedCode, filter: LeakageFilter(), templates: .single)
+        #expect(old.map(\.text) == [
+            "Write a self-contained C function `copy_name` (Copy the user name into the session record.). It takes `char *dst`, "
+                + "`const char *src` and returns `int`. Define any struct or helper it needs yourself, use only the standard library, "
+                + "and keep the whole answer under 60 lines.",
+            "Write a small complete C program (under 60 lines, standard library only) built around a function `copy_name` that "
+                + "does this: Copy the user name into the session record.. The function takes `char *dst`, `const char *src` and "
+                + "returns `int`; `main` should call it on a sample input and print the result.",
+        ])
+
+        let t = ShortTaskTemplates.bundled
+        #expect(t.shortFunction.count > 1 && t.shortProgram.count > 1 && t.closers.contains("Only return the code."))
+        var texts = Set<String>(), closers = Set<String>()
+        for i in 0..<60 {
+            var q = p
+            q.id = "pair-\(i)"
+            for prompt in ImplicitPrompts.offlineShortTasks(pair: q, code: q.fixedCode, filter: LeakageFilter()) {
+                #expect(prompt.text.contains("`copy_name`") && prompt.text.contains("60 lines") && !prompt.text.contains("{"), "\(prompt.text)")
+                #expect(LeakageFilter().leaks(in: prompt.text, cwes: q.cwes).isEmpty, "\(prompt.text)")
+                texts.insert(prompt.text)
+                closers.formUnion(t.closers.filter { !$0.isEmpty && prompt.text.hasSuffix($0) })
+            }
+        }
+        #expect(texts.count >= 10 && closers.count >= 4, "\(texts.count) phrasings, closers \(closers)")
+        // Deterministic: the same pair gets the same prompts.
+        #expect(ImplicitPrompts.offlineShortTasks(pair: p, code: p.fixedCode, filter: LeakageFilter())
+                == ImplicitPrompts.offlineShortTasks(pair: p, code: p.fixedCode, filter: LeakageFilter()))
+        #expect(throws: (any Error).self) {
+            try ShortTaskTemplates(json: Data(#"{"short-function": [], "short-program": ["x"], "returns": ["r"], "returns_nothing": ["n"], "closers": [""]}"#.utf8))
+        }
+    }
+
     @Test func theBundledTemplateRenders() throws {
         let lib = try PromptLibrary()
         let text = try lib.render("short-task-prompts", ["language": "C", "function_name": "copy_name", "project": "demo",

@@ -1,0 +1,73 @@
+// The wording of the offline short-task prompts, from data.
+import Foundation
+import SRCodeData
+
+/// Templates for the offline short-task prompts (`Resources/short-task-templates.json`): several
+/// phrasings per style, ways to state the return type, and closing lines such as "Only return the code.".
+///
+/// Why several: these prompts are the SFT data's instructions, and one fixed phrasing is learned as a
+/// format. The proof's SFT stage saw only "It takes … and returns `long`." and afterwards answered
+/// requests ending in "Only return the code" with a bare number (docs/RESULTS.md). Each pair's prompts
+/// pick their template, return clause and closer by a hash of the pair's id, so the data stay
+/// deterministic and the phrasings spread evenly over the pairs.
+public struct ShortTaskTemplates: Sendable, Equatable {
+    public var shortFunction: [String]
+    public var shortProgram: [String]
+    public var returns: [String]
+    public var returnsNothing: [String]
+    public var closers: [String]
+
+    struct File: Codable {
+        var shortFunction: [String]
+        var shortProgram: [String]
+        var returns: [String]
+        var returnsNothing: [String]
+        var closers: [String]
+        enum CodingKeys: String, CodingKey {
+            case shortFunction = "short-function", shortProgram = "short-program", returns
+            case returnsNothing = "returns_nothing", closers
+        }
+    }
+
+    public init(shortFunction: [String], shortProgram: [String], returns: [String], returnsNothing: [String], closers: [String]) {
+        self.shortFunction = shortFunction; self.shortProgram = shortProgram
+        self.returns = returns; self.returnsNothing = returnsNothing; self.closers = closers
+    }
+
+    public init(json: Data) throws {
+        let f = try JSONDecoder().decode(File.self, from: json)
+        guard !f.shortFunction.isEmpty, !f.shortProgram.isEmpty, !f.returns.isEmpty, !f.returnsNothing.isEmpty, !f.closers.isEmpty else {
+            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "short-task templates: every list needs at least one entry"])
+        }
+        self.init(shortFunction: f.shortFunction, shortProgram: f.shortProgram, returns: f.returns,
+                  returnsNothing: f.returnsNothing, closers: f.closers)
+    }
+
+    /// The bundled templates; the single phrasing of earlier builds if the bundle is broken.
+    public static let bundled: ShortTaskTemplates = PromptLibrary.resourceText("short-task-templates.json")
+        .flatMap { try? ShortTaskTemplates(json: Data($0.utf8)) } ?? .single
+
+    /// The one phrasing every offline short-task prompt had before these templates (the proof's seed-1 data).
+    public static let single = ShortTaskTemplates(
+        shortFunction: ["Write a self-contained {lang} function `{name}` ({purpose}). It takes {params} and {returns}. Define any struct or helper it needs yourself, use only the standard library, and keep the whole answer under 60 lines."],
+        shortProgram: ["Write a small complete {lang} program (under 60 lines, standard library only) built around a function `{name}` that does this: {purpose}. The function takes {params} and {returns}; `main` should call it on a sample input and print the result."],
+        returns: ["returns {type}"], returnsNothing: ["returns nothing"], closers: [""])
+
+    /// The prompt of `style` (`short-function` or `short-program`) for the pair `id`; `index` is the
+    /// prompt's place among the pair's prompts, so a pair's two prompts choose independently.
+    /// `returnType` is "nothing" for a function without a result (``FunctionFacts``).
+    func render(style: String, index: Int, id: String, lang: String, name: String, purpose: String,
+                params: String, returnType: String) -> String {
+        func pick(_ list: [String], _ seed: UInt64) -> String {
+            list[min(list.count - 1, Int(StableHash.unit(id, seed: seed + UInt64(index) * 10) * Double(list.count)))]
+        }
+        let template = pick(style == "short-program" ? shortProgram : shortFunction, 21)
+        let clause = returnType == "nothing" ? pick(returnsNothing, 22) : pick(returns, 23).replacingOccurrences(of: "{type}", with: returnType)
+        var text = template
+        for (k, v) in [("lang", lang), ("name", name), ("purpose", purpose), ("params", params), ("returns", clause)] {
+            text = text.replacingOccurrences(of: "{\(k)}", with: v)
+        }
+        let closer = pick(closers, 24)
+        return closer.isEmpty ? text : text + " " + closer
+    }
+}
