@@ -61,3 +61,18 @@ func ruleFixture(_ file: String) throws {
     // Spans are exact: a single construct, never the whole function.
     for f in mine { #expect(f.span.end.line - f.span.start.line <= 3, "\(file): span of \(rule) too wide") }
 }
+
+/// `weak-random` (medium, security use) and `weak-random-general` (low, elsewhere) split the rand() family
+/// between them: each call gets exactly one of the two, so a sample is never counted twice or at two severities.
+@Test func everyRandCallGetsOneWeakRandomSeverity() throws {
+    let rules = try RuleSet.bundled().rules
+    let medium = try #require(rules.first { $0.id == "weak-random" }), low = try #require(rules.first { $0.id == "weak-random-general" })
+    #expect(medium.params?.contextWords == low.params?.unlessContextWords && medium.params?.functions == low.params?.functions)
+    for file in ["weak-random.c", "weak-random-general.c"] {
+        let text = try String(contentsOf: fixtureURL("rules/\(file)"), encoding: .utf8)
+        let findings = BuiltinAnalyzer().run(text).findings.filter { $0.cwe == "CWE-338" }
+        let calls = text.split(separator: "\n").filter { $0.contains("rand()") || $0.contains("random()") }.count
+        #expect(findings.count == calls, "\(file): \(findings.map { "\($0.ruleID)@\($0.span.start.line)" })")
+        #expect(Set(findings.map { $0.span.start.line }).count == calls)
+    }
+}

@@ -9,7 +9,7 @@ extension FunctionScope {
         let prefixes = p?.prefixes ?? [], suffixes = p?.suffixes ?? []
         // Most functions call none of the banned names: decide that with one set lookup per name.
         if prefixes.isEmpty, suffixes.isEmpty, !exact.contains(where: { callNames.contains($0) }) { return [] }
-        let context = Set(p?.contextWords ?? [])
+        let context = Set(p?.contextWords ?? []), unless = Set(p?.unlessContextWords ?? [])
         let argCalls = Set(p?.argCalls ?? [])
         var out: [Hit] = []
         for c in calls {
@@ -17,11 +17,12 @@ extension FunctionScope {
                 || suffixes.contains(where: { c.name.hasSuffix($0) }) else { continue }
             if t(c.nameTok - 1) == "->" || t(c.nameTok - 1) == "." { continue }
             if !argCalls.isEmpty, !(c.open..<c.close).contains(where: { argCalls.contains(t($0)) && t($0 + 1) == "(" }) { continue }
-            if !context.isEmpty {
+            if !context.isEmpty || !unless.isEmpty {
                 let s = statementStart(c.nameTok), e = statementEnd(c.nameTok)
                 var words = FunctionScope.words(fn.name)
                 for k in s..<e where isIdent(k) && k != c.nameTok { words.formUnion(FunctionScope.words(t(k))) }
-                guard !words.isDisjoint(with: context) else { continue }
+                if !context.isEmpty, words.isDisjoint(with: context) { continue }
+                if !unless.isEmpty, !words.isDisjoint(with: unless) { continue }
             }
             out.append(Hit(span: callSpan(c)))
         }

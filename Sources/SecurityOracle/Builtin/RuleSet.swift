@@ -24,6 +24,9 @@ public struct OracleRule: Codable, Sendable {
         public var references: Bool?
         /// Only flag when a word of the statement or function name is one of these (`weak-random`).
         public var contextWords: [String]?
+        /// Only flag when no word of the statement or function name is one of these: the complement of a
+        /// `contextWords` rule, so one call gets one severity (`weak-random-general`, low, outside security use).
+        public var unlessContextWords: [String]?
         /// Name words that mark key material: a byte-array initializer held by such a name is a compiled-in
         /// key or IV (`hardcoded-secret`).
         public var keyWords: [String]?
