@@ -8,6 +8,8 @@ import ModelIO
 struct SamplingOptions: ParsableArguments {
     @Option(help: "Model: alias (qwen2.5-coder-0.5b [default], smollm2), GGUF path, HF directory, pypi:/hf: spec.")
     var model: String = EmbeddedModel.default.name
+    @Option(help: "A trained adapter or checkpoint (safetensors: a published LoRA adapter such as results/adapters/sft.safetensors, or a training checkpoint) merged into the model before sampling.")
+    var adapter: String?
     @Option(help: "Sampling temperature (0 = greedy).") var temperature: Float = 0
     @Option(name: .customLong("top-p"), help: "Nucleus probability mass.") var topP: Float = 1
     @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0 = off).") var topK: Int = 0
@@ -26,7 +28,7 @@ struct SamplingOptions: ParsableArguments {
     func loadGenerator() async throws -> Generator {
         QuantizedMatrix.threads = max(1, threads)
         let path = try await resolveModel(model)
-        return try Generator.load(path: path)
+        return try Generator.load(path: path, adapter: adapter)
     }
 }
 
