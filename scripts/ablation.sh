@@ -17,17 +17,18 @@
 #   SRCODE_TEACHER=http://127.0.0.1:8080/v1   write the implicit prompts with a teacher (default: offline templates)
 #   SRCODE_STAGE=data|sft|rl|eval|summary      stop after this stage
 #   SRCODE_BIN=PATH          the training binary (default: the pinned commit's build)
+#   SRCODE_RUN=proof2        a separate run with its own folders (scripts/ablation_paths.sh; default `proof`,
+#                            the published seed-1 run)
+#   SRCODE_SFT_RECIPE=PATH   the SFT recipe a run starts with (default recipes/sft-qwen.yaml; copied once)
 # Results: runs/proof/eval/*/comparison.md (+ .svg, paired.json); results/ablation.json (the summary),
 # results/ablation.md (its tables) and results/ablation-curves.svg (the RL arms' training curves), which
-# docs/RESULTS.md reads.
+# docs/RESULTS.md reads. Another SRCODE_RUN writes runs/<run>/ and results/<run>/ instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .build/release/srcode ] || scripts/setup.sh
 source scripts/env.sh
 DATA=${SRCODE_DATA:-../shared/data}
-OUT=runs/proof
-STATE=results/proof-state
-ADAPTERS=results/adapters
+source scripts/ablation_paths.sh   # OUT, STATE, ADAPTERS, RESULTS of this run; run_recipe
 SEEDS=${SRCODE_SEEDS:-1}
 CSE_PROMPTS=${SRCODE_CSE_PROMPTS:-120}
 STAGE=${SRCODE_STAGE:-summary}
@@ -81,9 +82,11 @@ else
 fi
 stop_after data
 
-echo "== SFT (recipes/sft-qwen.yaml) → $ADAPTERS/sft.safetensors (F16; the RL arms start from it)"
+SFT_RECIPE="$OUT/recipes/sft.yaml"
+echo "== SFT (${SRCODE_SFT_RECIPE:-recipes/sft-qwen.yaml}, this run's copy $SFT_RECIPE) → $ADAPTERS/sft.safetensors (F16; the RL arms start from it)"
 if [ ! -s "$ADAPTERS/sft.safetensors" ]; then
-  $S train sft --config recipes/sft-qwen.yaml
+  run_recipe "${SRCODE_SFT_RECIPE:-recipes/sft-qwen.yaml}" "$SFT_RECIPE"
+  $S train sft --config "$SFT_RECIPE"
   $S model publish-adapter "$OUT/sft/final.safetensors" --out "$ADAPTERS/sft.safetensors"
   scripts/ablation_state.sh save
 fi
@@ -102,7 +105,7 @@ for seed in $SEEDS; do
   for arm in instance grpo token; do
     r="$OUT/recipes/ppo-$arm-s$seed.yaml" published="$ADAPTERS/ppo-$arm-s$seed.safetensors"
     [ -s "$published" ] && { echo "== RL arm $arm, seed $seed: done ($published)"; continue; }
-    [ -s "$r" ] || sed -e "s/^seed: .*/seed: $seed/" -e "s#^output: .*#output: $OUT/ppo-$arm-s$seed#" "recipes/ppo-$arm-qwen.yaml" > "$r"
+    run_recipe "recipes/ppo-$arm-qwen.yaml" "$r" -e "s/^seed: .*/seed: $seed/" -e "s#^output: .*#output: $OUT/ppo-$arm-s$seed#"
     echo "== RL arm $arm, seed $seed ($r)"
     $S train ppo --config "$r"
     $S model publish-adapter "$OUT/ppo-$arm-s$seed/adapter.safetensors" --out "$published"
@@ -166,10 +169,10 @@ echo "== adapters: $ADAPTERS/ (F16, LoRA only; written as each stage finished) a
 (cd "$ADAPTERS" && sha256sum *.safetensors > SHA256SUMS && cat SHA256SUMS)
 scripts/ablation_state.sh save
 
-echo "== summary: results/ablation.json"
-python3 scripts/ablation_summary.py "$OUT/eval" > results/ablation.json
+echo "== summary: $RESULTS/ablation.json"
+python3 scripts/ablation_summary.py "$OUT/eval" > "$RESULTS/ablation.json"
 # The tables of docs/RESULTS.md, rendered from those files (headline, paired tests, per CWE, acceptance).
-python3 scripts/ablation_report.py results/ablation.json "$OUT/eval" > results/ablation.md
+python3 scripts/ablation_report.py "$RESULTS/ablation.json" "$OUT/eval" > "$RESULTS/ablation.md"
 # The RL arms' training curves on shared axes, from the logs kept in the state.
-python3 scripts/ablation_curves.py "$STATE" > results/ablation-curves.svg
+python3 scripts/ablation_curves.py "$STATE" > "$RESULTS/ablation-curves.svg"
 cat "$OUT/eval/cyberseceval/comparison.md"

@@ -22,10 +22,11 @@
 #
 #   scripts/ablation_state.sh save      runs/proof → results/proof-state (then commit both results/ folders)
 #   scripts/ablation_state.sh restore   results/proof-state → runs/proof, only what runs/proof lacks
+# With SRCODE_RUN=<run> the same for runs/<run> and results/<run>/state (scripts/ablation_paths.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUN=runs/proof
-STATE=results/proof-state
+source scripts/ablation_paths.sh   # SRCODE_RUN's folders (default: the published run's)
+RUN=$OUT
 
 # copy SRC DST: copies a file that exists, atomically at the destination (a kill leaves the old one).
 copy() { [ -s "$1" ] || return 0; mkdir -p "$(dirname "$2")"; cp "$1" "$2.tmp.$$" && mv "$2.tmp.$$" "$2"; }
