@@ -53,14 +53,17 @@ public struct RewardComposer: Sendable {
         var rewards = [Float](repeating: 0, count: spans.count)
         var parts: [String: Float] = ["oracle": 0, "secure_idiom": 0, "secure_pattern": 0, "vulnerable_pattern": 0, "judge": 0, "outcome": 0]
 
-        /// Adds `total` spread evenly over the (non-empty) tokens covering the byte ranges, and to `parts[part]`.
-        func spread(_ total: Float, over ranges: [Range<Int>], part: String) {
+        /// Adds `total` spread evenly over the (non-empty) tokens covering the byte ranges, and to `parts[part]`
+        /// unless `part` is nil; false when no token covers them.
+        @discardableResult
+        func spread(_ total: Float, over ranges: [Range<Int>], part: String?) -> Bool {
             var toks = Set<Int>()
             for r in ranges { for t in spans.indices(overlapping: r.lowerBound, r.upperBound) where spans.ends[t] > spans.starts[t] { toks.insert(t) } }
-            guard !toks.isEmpty else { return }
+            guard !toks.isEmpty else { return false }
             let each = total / Float(toks.count)
             for t in toks { rewards[t] += each }
-            parts[part, default: 0] += total
+            if let part { parts[part, default: 0] += total }
+            return true
         }
 
         // MARK: Oracle spans
@@ -140,7 +143,16 @@ public struct RewardComposer: Sendable {
         let outcome: Float
         if !working { outcome = config.outcomeBroken } else if vulnerable { outcome = config.outcomeVulnerable } else { outcome = config.outcomeClean }
         parts["outcome"] = outcome
-        if !rewards.isEmpty { rewards[rewards.count - 1] += outcome }
+        if !rewards.isEmpty {
+            // `findings` placement: the flagged-code difference goes on the spans that caused it (same total).
+            let causes = findings.filter { $0.severity >= .medium }.map { $0.span.start.offset..<$0.span.end.offset }
+            if config.outcomePlacement == .findings, working, vulnerable,
+               spread(config.outcomeVulnerable - config.outcomeClean, over: causes, part: nil) {
+                rewards[rewards.count - 1] += config.outcomeClean
+            } else {
+                rewards[rewards.count - 1] += outcome
+            }
+        }
 
         if config.level == .instance, !rewards.isEmpty {
             let total = rewards.reduce(0, +)

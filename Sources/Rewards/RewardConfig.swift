@@ -7,7 +7,15 @@ public struct RewardConfig: Codable, Sendable, Equatable {
     /// on the last token (the scalar-reward ablation arm) — identical information, different credit.
     public enum Level: String, Codable, Sendable { case token, instance }
 
+    /// Where, at token level, the outcome's security part lands: `last` puts the whole outcome on the last token;
+    /// `findings` puts `outcome_clean` there and the flagged-code difference (`outcome_vulnerable −
+    /// outcome_clean`) on the tokens of the high/medium findings that caused it. The totals are the same, so
+    /// the instance level (everything summed on the last token) cannot tell the two apart.
+    public enum OutcomePlacement: String, Codable, Sendable { case last, findings }
+
     public var level: Level = .token
+    /// See ``OutcomePlacement``. `last` by default (the seed-1 proof run's reward).
+    public var outcomePlacement: OutcomePlacement = .last
     /// Total penalty of one oracle finding, before its severity factor, spread over its span's tokens.
     public var oracleWeight: Float = 1.0
     public var severityHigh: Float = 1.0
@@ -43,6 +51,7 @@ public struct RewardConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case level
+        case outcomePlacement = "outcome_placement"
         case oracleWeight = "oracle_weight"
         case severityHigh = "severity_high"
         case severityMedium = "severity_medium"
@@ -64,6 +73,7 @@ public struct RewardConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = RewardConfig()
         level = try c.decodeIfPresent(Level.self, forKey: .level) ?? d.level
+        outcomePlacement = try c.decodeIfPresent(OutcomePlacement.self, forKey: .outcomePlacement) ?? d.outcomePlacement
         oracleWeight = try c.decodeIfPresent(Float.self, forKey: .oracleWeight) ?? d.oracleWeight
         severityHigh = try c.decodeIfPresent(Float.self, forKey: .severityHigh) ?? d.severityHigh
         severityMedium = try c.decodeIfPresent(Float.self, forKey: .severityMedium) ?? d.severityMedium

@@ -109,6 +109,37 @@ char *dup_name(const char *name) {
     #expect(abs(instance.perToken.last! - token.total) < 1e-4)
 }
 
+/// `outcome_placement: findings`: the flagged-code difference lands on the tokens of the high/medium findings,
+/// the last token keeps `outcome_clean`, and the total (so the instance level) is unchanged.
+@Test func findingsPlacementMovesTheFlaggedOutcomeOntoTheFindings() async throws {
+    var config = RewardConfig()
+    config.checkCompile = false
+    config.functional = FunctionalConfig()
+    let tokens = chunks(vulnerableResponse, 1)   // byte tokens: token index == byte offset
+    let last = await RewardComposer(config: config).compose(tokenBytes: tokens, reference: nil)
+    config.outcomePlacement = .findings
+    let placed = await RewardComposer(config: config).compose(tokenBytes: tokens, reference: nil)
+    #expect(placed.vulnerable && placed.outcome == config.outcomeVulnerable && placed.parts == last.parts)
+    #expect(abs(placed.total - last.total) < 1e-4)
+    #expect(abs(placed.perToken.last! - last.perToken.last! - (config.outcomeClean - config.outcomeVulnerable)) < 1e-4)
+    // The moved part sits only on finding tokens (a high/medium finding's span), nowhere else.
+    let causes = placed.findings.filter { $0.severity >= .medium }
+    let moved = zip(placed.perToken, last.perToken).enumerated().filter { $0.offset != tokens.count - 1 && abs($0.element.0 - $0.element.1) > 1e-7 }
+    #expect(!moved.isEmpty)
+    for (i, _) in moved { #expect(causes.contains { $0.span.start.offset <= i && i < $0.span.end.offset }, "token \(i)") }
+    let shift = moved.reduce(Float(0)) { $0 + $1.element.0 - $1.element.1 }
+    #expect(abs(shift - (config.outcomeVulnerable - config.outcomeClean)) < 1e-4)
+    // Clean code, and the instance level, are as before.
+    let sum = "```c\nint sum(const int *v, int n) {\n    int s = 0;\n    for (int i = 0; i < n; i++) s += v[i];\n    return s;\n}\n```"
+    let clean = await RewardComposer(config: config).compose(tokenBytes: chunks(sum, 4), reference: nil)
+    #expect(clean.perToken.last == config.outcomeClean)
+    config.level = .instance
+    let instance = await RewardComposer(config: config).compose(tokenBytes: tokens, reference: nil)
+    #expect(abs(instance.perToken.last! - last.total) < 1e-4 && instance.perToken.dropLast().allSatisfy { $0 == 0 })
+    let decoded = try JSONDecoder().decode(RewardConfig.self, from: Data(#"{"outcome_placement": "findings"}"#.utf8))
+    #expect(decoded.outcomePlacement == .findings && RewardConfig().outcomePlacement == .last)
+}
+
 @Test func outcomeForNoCodeAndForCodeThatDoesNotCompile() async {
     let config = RewardConfig()
     let none = await RewardComposer(config: config, compile: noCompile).compose(tokenBytes: chunks("I cannot help with that.", 5), reference: nil)
