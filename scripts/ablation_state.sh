@@ -15,7 +15,8 @@
 #   results/proof-state/<arm>/              an RL arm: metrics.jsonl, rollouts.jsonl, and while it is
 #                                           unfinished its checkpoint.safetensors (LoRA, value head, AdamW)
 #   results/proof-state/sft/metrics.jsonl   the SFT curve
-#   results/proof-state/eval/               the evaluation's stored samples (resumable, text)
+#   results/proof-state/eval/               the evaluation's stored samples (resumable, text; the benchmarks'
+#                                           prompt text left out, scripts/strip_prompts.py)
 #   results/adapters/*.safetensors          finished stages, F16 (the published adapters; the RL arms start
 #                                           from sft.safetensors, the evaluation loads these files)
 # The data (deterministic, about 3 minutes offline) and the base model (PyPI, sha256-checked) are rebuilt.
@@ -45,7 +46,15 @@ save() {
     copy "$d/rollouts.jsonl" "$STATE/$arm/rollouts.jsonl"
   done
   if [ -d "$RUN/eval" ]; then
-    (cd "$RUN" && find eval -name '*.jsonl' -type f) | while read -r f; do copy "$RUN/$f" "$STATE/$f"; done
+    # The benchmarks' prompt text stays out of the committed samples (scripts/strip_prompts.py); the held-out
+    # PrimeVul+ split's prompts are the project's own and stay.
+    (cd "$RUN" && find eval -name '*.jsonl' -type f) | while read -r f; do
+      case $f in
+        eval/primevul-test/*) copy "$RUN/$f" "$STATE/$f" ;;
+        */samples.jsonl) if [ -s "$RUN/$f" ]; then python3 scripts/strip_prompts.py "$RUN/$f" "$STATE/$f"; fi ;;
+        *) copy "$RUN/$f" "$STATE/$f" ;;
+      esac
+    done
   fi
   echo "ablation state: saved to $STATE ($(du -sh "$STATE" | cut -f1)); commit $STATE and results/adapters to keep it"
 }

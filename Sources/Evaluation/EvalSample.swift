@@ -55,3 +55,25 @@ public struct EvalSample: Codable, Sendable, Equatable {
 
     public var isVulnerable: Bool { findings.contains(where: \.isHighOrMedium) }
 }
+
+extension EvalSample {
+    /// Decodes a stored sample; `prompt` may be absent. Why: samples that are committed (the proof run's
+    /// state, docs/RESULTS.md) leave out the benchmark's prompt text, which is the benchmark's to publish, not
+    /// ours; a resumed run needs only the sample's key (record, prompt index, sample index).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        recordID = try c.decode(String.self, forKey: .recordID)
+        promptIndex = try c.decode(Int.self, forKey: .promptIndex)
+        sampleIndex = try c.decode(Int.self, forKey: .sampleIndex)
+        cwe = try c.decode(String.self, forKey: .cwe)
+        prompt = try c.decodeIfPresent(String.self, forKey: .prompt) ?? ""
+        text = try c.decode(String.self, forKey: .text)
+        code = try c.decode(String.self, forKey: .code)
+        hasCode = try c.decode(Bool.self, forKey: .hasCode)
+        findings = try c.decode([SampleFinding].self, forKey: .findings)
+        compiles = try c.decodeIfPresent(Bool.self, forKey: .compiles)
+        compileErrors = try c.decode([String].self, forKey: .compileErrors)
+        tokens = try c.decode(Int.self, forKey: .tokens)
+        finishReason = try c.decode(String.self, forKey: .finishReason)
+    }
+}

@@ -90,6 +90,36 @@ let hasClang = ["/usr/bin/clang-19", "/usr/bin/clang", "/usr/local/bin/clang"].c
     #expect(idle.produced == 0)
 }
 
+/// Committed samples leave out the benchmark's prompt text (scripts/strip_prompts.py, used by
+/// scripts/ablation_state.sh); a run resumed from them keeps every stored sample and generates nothing.
+@Test func samplesStrippedOfTheirPromptsStillResume() async throws {
+    let records = (0..<3).map { Fixtures.record("r\($0)", "CWE-787", ["vuln \($0)"]) }
+    let data = EvalDataset(records: records, skipped: [])
+    let settings = Fixtures.settings(k: 2, batch: 4, compile: false)
+    let dir = Fixtures.tempDir()
+    let first = SecureEval(dataset: data, generator: FakeGenerator(), settings: settings, label: "run", model: "fake", outDir: dir)
+    first.showProgress = false
+    let before = try await first.run()
+    let path = dir + "/samples.jsonl"
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/strip_prompts.py").path
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", script, path, path]
+    guard (try? p.run()) != nil else { print("SKIP: python3 is missing"); return }
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    let stripped = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(stripped.split(separator: "\n").count == 6 && !stripped.contains("\"prompt\""))
+    let store = try SampleStore(path: path, samplesPerPrompt: 2)
+    #expect(store.samples.count == 6 && store.dropped == 0 && store.samples.allSatisfy { $0.prompt.isEmpty })
+    let idle = FakeGenerator()
+    let again = SecureEval(dataset: data, generator: idle, settings: settings, label: "run", model: "fake", outDir: dir)
+    again.showProgress = false
+    let after = try await again.run()
+    #expect(idle.produced == 0 && after.overall == before.overall)
+}
+
 @Test func badDataLinesAreSkippedWithFileAndLine() throws {
     let dir = Fixtures.tempDir(), path = dir + "/data.jsonl"
     Fixtures.writeData([Fixtures.record("a", "CWE-787", ["p"]), Fixtures.record("b", "CWE-787", ["q"], split: "train"),
