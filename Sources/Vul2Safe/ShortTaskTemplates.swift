@@ -7,9 +7,11 @@ import SRCodeData
 ///
 /// Why several: these prompts are the SFT data's instructions, and one fixed phrasing is learned as a
 /// format. The proof's SFT stage saw only "It takes … and returns `long`." and afterwards answered
-/// requests ending in "Only return the code" with a bare number (docs/RESULTS.md). Each pair's prompts
-/// pick their template, return clause and closer by a hash of the pair's id, so the data stay
-/// deterministic and the phrasings spread evenly over the pairs.
+/// requests ending in "Only return the code" with a bare number (docs/RESULTS.md). The SFT checks of
+/// session 18 found the wording alone moved that little (7.5% → 6.7% of CyberSecEval answers, within
+/// noise) and the learning rate more; the templates stay because varied instructions are what users send.
+/// Each pair's prompts pick their template, return clause and closer by a hash of the pair's id, so the
+/// data stay deterministic and the phrasings spread evenly over the pairs.
 public struct ShortTaskTemplates: Sendable, Equatable {
     public var shortFunction: [String]
     public var shortProgram: [String]
