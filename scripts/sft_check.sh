@@ -12,6 +12,11 @@
 # Resumable: every command skips finished work (the SFT trainer resumes from its checkpoints, the
 # evaluation from its stored samples). Nothing here is tuned on: the variants are chosen before they run
 # and every one is reported (docs/RESULTS.md).
+# Artifacts: results/sft-check/NAME/ gets what lets others re-check a result without the adapter (4 MB,
+# rebuilt by rerunning this script): the recipe, the SFT curve, the adapter's sha256, the evaluations'
+# summaries and their samples and verdicts, the benchmarks' prompt text left out (scripts/strip_prompts.py).
+# The whole script is one block, so that editing it while a check runs cannot change the running copy.
+{
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .build/release/srcode ] || scripts/setup.sh
@@ -49,3 +54,20 @@ echo "== CyberSecEval dev half ($CSE_PROMPTS prompts × 2, T 0.2, 512 tokens; bo
 $S eval run --benchmark cyberseceval-instruct --data "$SHARED/cyberseceval-dev/instruct-v2_c_cpp_dev.json" \
   --limit "$CSE_PROMPTS" --samples 2 --temperature 0.2 --max-tokens 512 "${ENGINE[@]}" --out "$OUT/cyberseceval" "${MODEL[@]}"
 python3 scripts/sft_check_summary.py "$OUT"
+
+echo "== artifacts → results/sft-check/$NAME"
+PUB=results/sft-check/$NAME
+mkdir -p "$PUB"
+cp "$RECIPE" "$PUB/recipe.yaml"
+cp "$OUT/metrics.jsonl" "$PUB/sft-metrics.jsonl"
+(cd "$OUT" && sha256sum sft.safetensors) > "$PUB/SHA256SUMS"
+for bench in humaneval cyberseceval; do
+  d=$OUT/$bench/$NAME
+  mkdir -p "$PUB/$bench"
+  for f in benchmark.json benchmark.md pass_at_1.json report.md icd.jsonl completions.jsonl_results.jsonl; do
+    if [ -s "$d/$f" ]; then cp "$d/$f" "$PUB/$bench/$f"; fi
+  done
+  python3 scripts/strip_prompts.py "$d/samples.jsonl" "$PUB/$bench/samples.jsonl"
+done
+exit 0
+}
