@@ -51,8 +51,15 @@ public struct Recipe: Codable, Sendable {
         public var limit: Int?
         /// Record languages to keep: the oracle and the compile gate judge C and C++.
         public var languages = ["c", "cpp"]
+        /// SFT only: chat pairs (`{"prompt", "response"}` JSONL, ``ReplayPair``) trained on beside the records,
+        /// the response verbatim: the base model's own answers, against drift.
+        public var replay: String?
+        /// The share of the training examples that are replay pairs (cycled or cut to fit); nil: each pair once.
+        public var replayFraction: Double?
 
-        enum CodingKeys: String, CodingKey { case train, split, validSplit = "valid_split", limit, languages }
+        enum CodingKeys: String, CodingKey {
+            case train, split, validSplit = "valid_split", limit, languages, replay, replayFraction = "replay_fraction"
+        }
 
         public init(train: String) { self.train = train }
 
@@ -63,6 +70,8 @@ public struct Recipe: Codable, Sendable {
             validSplit = try c.decodeIfPresent(String.self, forKey: .validSplit) ?? "valid"
             limit = try c.decodeIfPresent(Int.self, forKey: .limit)
             languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? ["c", "cpp"]
+            replay = try c.decodeIfPresent(String.self, forKey: .replay)
+            replayFraction = try c.decodeIfPresent(Double.self, forKey: .replayFraction)
         }
     }
 

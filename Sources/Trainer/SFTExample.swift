@@ -102,6 +102,18 @@ public struct SFTExampleBuilder {
         }
     }
 
+    /// A replay pair's example: the response verbatim as the answer, every token weighted 1; nil when it does
+    /// not fit `maxLength` (a cut answer would teach stopping mid-answer).
+    public func replayExample(_ p: ReplayPair) -> SFTExample? {
+        let prompt = tokenizer.encodeIDs(chat.render([(role: "user", content: p.prompt)]))
+        let answer = tokenizer.encodeIDs(p.response)
+        guard prompt.count + answer.count + endOfTurn.count <= maxLength else { return nil }
+        guard var ex = sequence(prompt: prompt, answer: answer, answerWeights: [Float](repeating: 1, count: answer.count), weightAfter: 1)
+        else { return nil }
+        ex.recordID = "replay"
+        return ex
+    }
+
     /// The answer's ids, each weighted `spanWeight` inside `spans` (Unicode-scalar ranges of `code`)
     /// and `weightOutside` elsewhere.
     func answer(code: String, fence: String, spans: [CharSpan], spanWeight: Float, weightOutside: Float) -> (ids: [Int32], weights: [Float]) {

@@ -208,3 +208,41 @@ func tinyTrainer(_ recipe: Recipe) throws -> SFTTrainer {
     #expect(errors.count == 1 && errors[0].line == 2 && errors[0].description.hasPrefix("\(path):2:"))
     #expect(throws: TrainingDataError.self) { try TrainingRecord.read(path: path, splits: ["train"], strict: true) }
 }
+
+// MARK: - Replay
+
+/// `data.replay`: the base model's own chat pairs join the training examples with the response as the answer,
+/// verbatim; `replay_fraction` cycles them to a share of the examples; bad lines are skipped with file and line
+/// (or fail with strict); a response too long for `max_length` is dropped, never cut.
+@Test func replayPairsJoinTheTrainingExamples() throws {
+    let dir = tempDir("replay")
+    let data = try writeData(dir)
+    let replay = dir.appendingPathComponent("replay.jsonl").path
+    let lines = [#"{"prompt": "Sum two ints.", "response": "Here:\n```c\nint add(int a, int b) { return a + b; }\n```"}"#,
+                 #"{"prompt": "Say hi.", "response": "hi"}"#,
+                 #"{"prompt": "no response"}"#,
+                 #"{"prompt": "Too long.", "response": "\#(String(repeating: "x", count: 600))"}"#]
+    try (lines.joined(separator: "\n") + "\n").write(toFile: replay, atomically: true, encoding: .utf8)
+    var recipe = tinyRecipe(dir, data: data, steps: 2)
+    recipe.data.replay = replay
+    var log: [String] = []
+    let ds = try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1]) { log.append($0) }
+    let replayed = ds.train.filter { $0.recordID == "replay" }
+    #expect(ds.train.count == 8 + 2 && replayed.count == 2)
+    #expect(log.contains { $0.contains("replay.jsonl:3:") }, "\(log)")
+    // The answer is the response verbatim, every byte a target of weight 1, then the end of turn.
+    let hi = try #require(replayed.first { $0.answerTokens == "hi".utf8.count + 1 })
+    let answer = zip(hi.targets, hi.weights).filter { $0.0 != SFTExample.ignore }
+    #expect(answer.map(\.0) == ByteTokenizer().encodeIDs("hi") + [1] && answer.allSatisfy { $0.1 == 1 })
+    // A fraction: 8 record examples at 1/3 replay → 4 replay examples, the 2 pairs cycled.
+    recipe.data.replayFraction = 1.0 / 3
+    let mixed = try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1])
+    #expect(mixed.train.filter { $0.recordID == "replay" }.count == 4 && mixed.train.count == 12)
+    #expect(throws: RecipeError.self) {
+        try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1], strict: true)
+    }
+    // The keys read back from YAML.
+    let yaml = "model: tiny\noutput: o\ndata: {train: t.jsonl, replay: r.jsonl, replay_fraction: 0.25}\n"
+    let parsed = try Recipe.parse(yaml)
+    #expect(parsed.data.replay == "r.jsonl" && parsed.data.replayFraction == 0.25 && Recipe.unknownKeys(yaml, recipe: parsed).isEmpty)
+}

@@ -1,0 +1,53 @@
+// Replay examples for SFT: the base model's own answers, mixed in so the fine-tune does not drift.
+import Foundation
+
+/// `data.replay` of an SFT recipe: a JSONL file of chat pairs, `{"prompt": …, "response": …}`, trained on
+/// beside the PrimeVul+ examples with the response as the answer, verbatim (its prose and fences included).
+///
+/// Why: the proof's SFT stage, 24 examples of project code, drifted the model: it lost HumanEval points and
+/// answered some "only return the code" requests with a bare number, and a smaller step only traded that
+/// damage against the SFT's whole effect (docs/RESULTS.md, "Fixing the SFT stage"). Replaying the base
+/// model's own answers to other prompts anchors its general behaviour (self-distillation replay) while the
+/// PrimeVul+ examples teach the secure code. The responses should be the base model's, to prompts that are
+/// neither benchmark prompts nor the RL prompts' records of other splits; `scripts/replay_data.py` turns
+/// stored `srcode eval secure` samples into this format.
+public struct ReplayPair: Codable, Sendable, Equatable {
+    public var prompt: String
+    public var response: String
+    public init(prompt: String, response: String) { self.prompt = prompt; self.response = response }
+
+    /// The pairs of a JSONL file. A bad line is skipped and reported as `file:line: reason`, or, with
+    /// `strict`, thrown.
+    public static func read(path: String, strict: Bool = false, skipped: (String) -> Void = { _ in }) throws -> [ReplayPair] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw RecipeError(file: path, reason: "cannot read the replay file")
+        }
+        var out: [ReplayPair] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let reason: String
+            if let p = try? JSONDecoder().decode(ReplayPair.self, from: Data(line.utf8)) {
+                if !p.prompt.isEmpty, !p.response.isEmpty { out.append(p); continue }
+                reason = "empty prompt or response"
+            } else {
+                reason = "not a JSON object with string fields `prompt` and `response`"
+            }
+            if strict { throw RecipeError(file: path, reason: "line \(i + 1): \(reason)") }
+            skipped("\(path):\(i + 1): \(reason)")
+        }
+        return out
+    }
+
+    /// `replay` cycled or cut to `count` entries, in file order: how a fraction of the training examples is
+    /// filled whatever the file's size.
+    public static func fill(_ replay: [SFTExample], count: Int) -> [SFTExample] {
+        guard !replay.isEmpty, count > 0 else { return [] }
+        return (0..<count).map { replay[$0 % replay.count] }
+    }
+
+    /// Replay examples needed so that they are `fraction` of all training examples beside `train` others.
+    public static func count(fraction: Double, beside train: Int) -> Int {
+        guard fraction > 0, fraction < 1 else { return 0 }
+        return Int((fraction / (1 - fraction) * Double(train)).rounded())
+    }
+}
