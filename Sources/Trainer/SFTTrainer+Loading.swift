@@ -52,18 +52,18 @@ extension SFTTrainer {
         var trainRecords = records.filter { $0.split == d.split }
         if let limit = d.limit { trainRecords = Array(trainRecords.prefix(limit)) }
         var train = trainRecords.flatMap(builder.examples(for:))
-        if let path = d.replay {
-            let pairs = try ReplayPair.read(path: path, strict: strict) { log("skipped \($0)") }
-            let replay = pairs.compactMap { builder.replayExample($0) }
-            let mixed = d.replayFraction.map { ReplayPair.fill(replay, count: ReplayPair.count(fraction: $0, beside: train.count)) } ?? replay
-            log("replay: \(mixed.count) examples from \(replay.count) of \(pairs.count) pairs in \(path) (longer ones dropped), beside \(train.count)")
-            train += mixed
-        }
         let validRecords = records.filter { $0.split == d.validSplit && d.validSplit != d.split }
         let valid = validRecords.flatMap(builder.examples(for:))
         let prompts = (trainRecords + validRecords).reduce(0) { $0 + $1.prompts.count }
         if recipe.sft.dropLong, train.count + valid.count < prompts {
             log("dropped \(prompts - train.count - valid.count) of \(prompts) examples longer than max_length \(recipe.sft.maxLength)")
+        }
+        if let path = d.replay {
+            let pairs = try ReplayPair.read(path: path, strict: strict) { log("skipped \($0)") }
+            let replay = pairs.compactMap { builder.replayExample($0) }
+            let mixed = d.replayFraction.map { ReplayPair.fill(replay, count: ReplayPair.count(fraction: $0, beside: train.count)) } ?? replay
+            log("replay: \(mixed.count) examples from the \(replay.count) of \(pairs.count) pairs in \(path) that fit max_length \(recipe.sft.maxLength), beside \(train.count)")
+            train += mixed
         }
         return SFTDataset(train: train, valid: valid, batchSize: recipe.sft.batchSize, seed: recipe.seed)
     }
