@@ -7,13 +7,13 @@ Keeps the answers that ended on their own (finish_reason "stop": a cut answer wo
 and hold code, one per prompt, as {"prompt": ..., "response": ...} with the response verbatim. Why: replaying
 the base model's own answers beside the PrimeVul+ examples keeps the fine-tune from drifting (docs/SRCODE.md,
 "Replay"). Sample the base model on prompts that are neither benchmark prompts nor held-out records, for
-example the pattern tasks of the train split, with --max-tokens well below the SFT recipe's max_length less the
-prompt (SFT drops pairs that do not fit). On 2026-12-07 the base model's answers to pattern tasks did not fit:
+example the pattern tasks of the train split, and give the SFT recipe a max_length that holds prompt and answer
+(SFT drops pairs that do not fit). On 2026-12-07 the base model's answers to pattern tasks did not fit:
 at 512 tokens 28 of 64 ended on their own and only 3 of those fit max_length 512; at 320 tokens none of 96
 ended. So raise the recipe's max_length (about 1,024) or pick prompts with short natural answers:
 
   srcode eval secure --data runs/proof/primevul-pattern/primevul_plus.jsonl --split train --prompts-per-record 1 \\
-      --max-records 96 --samples 1 --temperature 0 --max-tokens 320 --engine policy --batch 32 --no-compile \\
+      --max-records 96 --samples 1 --temperature 0 --max-tokens 512 --engine policy --batch 32 --no-compile \\
       --model base=qwen2.5-coder-0.5b --out runs/sft-check/replay-base
 """
 import json
