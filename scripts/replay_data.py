@@ -19,23 +19,20 @@ ended. So raise the recipe's max_length (about 1,024) or pick prompts with short
 import json
 import sys
 
+from ablation_icd import read_jsonl  # the samples reader that drops a killed run's torn last line
+
 
 def main(path):
-    seen, kept, total = set(), 0, 0
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                s = json.loads(line)
-            except ValueError:
-                continue  # a torn last line of a killed run
-            total += 1
-            key = (s.get("record_id"), s.get("prompt_index"))
-            if key in seen or not s.get("prompt") or s.get("finish_reason") != "stop" or not s.get("has_code"):
-                continue
-            seen.add(key)
-            kept += 1
-            print(json.dumps({"prompt": s["prompt"], "response": s["text"]}, ensure_ascii=False))
-    print("replay_data: %d of %d samples kept (ended on their own, with code, one per prompt)" % (kept, total), file=sys.stderr)
+    samples = read_jsonl(path)
+    seen = set()
+    for s in samples:
+        key = (s.get("record_id"), s.get("prompt_index"))
+        if key in seen or not s.get("prompt") or s.get("finish_reason") != "stop" or not s.get("has_code"):
+            continue
+        seen.add(key)
+        print(json.dumps({"prompt": s["prompt"], "response": s["text"]}, ensure_ascii=False))
+    print("replay_data: %d of %d samples kept (ended on their own, with code, one per prompt)" % (len(seen), len(samples)),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 // Replay examples for SFT: the base model's own answers, mixed in so the fine-tune does not drift.
 import Foundation
+import SRCodeData
 
 /// `data.replay` of an SFT recipe: a JSONL file of chat pairs, `{"prompt": …, "response": …}`, trained on
 /// beside the PrimeVul+ examples with the response as the answer, verbatim (its prose and fences included).
@@ -16,24 +17,14 @@ public struct ReplayPair: Codable, Sendable, Equatable {
     public var response: String
     public init(prompt: String, response: String) { self.prompt = prompt; self.response = response }
 
-    /// The pairs of a JSONL file. A bad line is skipped and reported as `file:line: reason`, or, with
-    /// `strict`, thrown.
-    public static func read(path: String, strict: Bool = false, skipped: (String) -> Void = { _ in }) throws -> [ReplayPair] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RecipeError(file: path, reason: "cannot read the replay file")
-        }
+    /// The pairs of a JSONL file, read like every project JSONL (`readJSONLRecords`): a bad line is a
+    /// `DataError` naming file, line and reason, skipped and reported, or, with `strict`, thrown.
+    public static func read(path: String, strict: Bool = false, skip: (DataError) -> Void = { _ in }) throws -> [ReplayPair] {
         var out: [ReplayPair] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let reason: String
-            if let p = try? JSONDecoder().decode(ReplayPair.self, from: Data(line.utf8)) {
-                if !p.prompt.isEmpty, !p.response.isEmpty { out.append(p); continue }
-                reason = "empty prompt or response"
-            } else {
-                reason = "not a JSON object with string fields `prompt` and `response`"
-            }
-            if strict { throw RecipeError(file: path, reason: "line \(i + 1): \(reason)") }
-            skipped("\(path):\(i + 1): \(reason)")
+        try readJSONLRecords(ReplayPair.self, path: path, what: "a replay pair {prompt, response}", strict: strict, skip: skip) { p, line in
+            guard !p.prompt.isEmpty, !p.response.isEmpty else { throw DataError(file: path, line: line, reason: "empty prompt or response") }
+            out.append(p)
+            return true
         }
         return out
     }

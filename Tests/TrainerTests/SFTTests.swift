@@ -238,7 +238,7 @@ func tinyTrainer(_ recipe: Recipe) throws -> SFTTrainer {
     recipe.data.replayFraction = 1.0 / 3
     let mixed = try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1])
     #expect(mixed.train.filter { $0.recordID == "replay" }.count == 4 && mixed.train.count == 12)
-    #expect(throws: RecipeError.self) {
+    #expect(throws: DataError(file: replay, line: 3, reason: "not a replay pair {prompt, response}: missing field response")) {
         try SFTTrainer.loadDataset(recipe: recipe, tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1], strict: true)
     }
     // The keys read back from YAML.
