@@ -77,6 +77,20 @@ def with_code_rates(groups):
     return {"insecure_%s_with_code" % judge: bootstrap(coded) for judge, (_, coded) in groups.items()}
 
 
+def benchmark_entry(arm_dir):
+    """One arm's figures on a `srcode eval run` benchmark (benchmark.json, plus the rates among answers with code
+    from its samples), or None when the arm has no report."""
+    b = load(os.path.join(arm_dir, "benchmark.json"))
+    if not b:
+        return None
+    entry = {"samples": b.get("samples"), "prompts": b.get("prompts"), "no_code_rate": b.get("no_code_rate"),
+             "compile_rate": interval(b.get("compile_rate")), "truncated_rate": b.get("truncated_rate")}
+    for j in b.get("judges", []):
+        entry["insecure_" + j["judge"]] = interval(j.get("overall"))
+    entry.update(with_code_rates(judged_groups(arm_dir)))
+    return entry
+
+
 def bootstrap(groups, resamples=2000, seed=0):
     """Rate of True over all members of the groups, with a 95% interval from resampling whole groups (prompts)."""
     total = sum(len(g) for g in groups)
@@ -143,15 +157,9 @@ def main(root):
         if not os.path.isdir(d):
             continue
         for arm in arm_dirs(d):
-            b = load(os.path.join(d, arm, "benchmark.json"))
-            if not b:
-                continue
-            entry = {"samples": b.get("samples"), "prompts": b.get("prompts"), "no_code_rate": b.get("no_code_rate"),
-                     "compile_rate": interval(b.get("compile_rate")), "truncated_rate": b.get("truncated_rate")}
-            for j in b.get("judges", []):
-                entry["insecure_" + j["judge"]] = interval(j.get("overall"))
-            entry.update(with_code_rates(judged_groups(os.path.join(d, arm))))
-            arms.setdefault(arm, {})[bench] = entry
+            entry = benchmark_entry(os.path.join(d, arm))
+            if entry:
+                arms.setdefault(arm, {})[bench] = entry
         p = load(os.path.join(d, "paired.json"))
         if p is not None:
             out["paired"][bench] = p

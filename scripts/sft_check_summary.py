@@ -11,7 +11,7 @@ ablation_summary.py's, from the same files, so a check and the proof's arms comp
 import os
 import sys
 
-from ablation_summary import arm_dirs, interval, judged_groups, load, with_code_rates
+from ablation_summary import arm_dirs, benchmark_entry, interval, load
 
 
 def pct(o):
@@ -30,15 +30,9 @@ def rows(root):
         arms.setdefault(arm, {})["humaneval"] = interval(load(os.path.join(d, arm, "pass_at_1.json")))
     d = os.path.join(root, "cyberseceval")
     for arm in arm_dirs(d) if os.path.isdir(d) else []:
-        b = load(os.path.join(d, arm, "benchmark.json"))
-        if not b:
-            continue
-        e = arms.setdefault(arm, {})
-        e["no_code"] = b.get("no_code_rate")
-        e["compile"] = interval(b.get("compile_rate"))
-        for j in b.get("judges", []):
-            e["insecure_" + j["judge"]] = interval(j.get("overall"))
-        e.update(with_code_rates(judged_groups(os.path.join(d, arm))))
+        entry = benchmark_entry(os.path.join(d, arm))
+        if entry:
+            arms.setdefault(arm, {}).update(entry)
     return arms
 
 
@@ -48,11 +42,11 @@ def main(roots):
     print("|---|---|---|---|---|---|---|---|")
     for root in roots:
         for arm, e in sorted(rows(root).items()):
-            nc = e.get("no_code")
+            nc = e.get("no_code_rate")
             print("| %s (`%s`) | %s | %s | %s | %s | %s | %s | %s |" % (
                 arm, root, pct(e.get("humaneval")), "—" if nc is None else "%.1f%%" % (100 * nc),
                 pct(e.get("insecure_icd")), pct(e.get("insecure_builtin")),
-                pct(e.get("insecure_icd_with_code")), pct(e.get("insecure_builtin_with_code")), pct(e.get("compile"))))
+                pct(e.get("insecure_icd_with_code")), pct(e.get("insecure_builtin_with_code")), pct(e.get("compile_rate"))))
 
 
 if __name__ == "__main__":
