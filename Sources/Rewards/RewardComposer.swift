@@ -145,9 +145,9 @@ public struct RewardComposer: Sendable {
         parts["outcome"] = outcome
         if !rewards.isEmpty {
             // `findings` placement: the flagged-code difference goes on the spans that caused it (same total).
-            let causes = findings.filter { $0.severity >= .medium }.map { $0.span.start.offset..<$0.span.end.offset }
             if config.outcomePlacement == .findings, working, vulnerable,
-               spread(config.outcomeVulnerable - config.outcomeClean, over: causes, part: nil) {
+               spread(config.outcomeVulnerable - config.outcomeClean,
+                      over: findings.filter { $0.severity >= .medium }.map { $0.span.start.offset..<$0.span.end.offset }, part: nil) {
                 rewards[rewards.count - 1] += config.outcomeClean
             } else {
                 rewards[rewards.count - 1] += outcome

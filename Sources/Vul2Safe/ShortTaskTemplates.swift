@@ -12,23 +12,16 @@ import SRCodeData
 /// noise) and the learning rate more; the templates stay because varied instructions are what users send.
 /// Each pair's prompts pick their template, return clause and closer by a hash of the pair's id, so the
 /// data stay deterministic and the phrasings spread evenly over the pairs.
-public struct ShortTaskTemplates: Sendable, Equatable {
+public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
     public var shortFunction: [String]
     public var shortProgram: [String]
     public var returns: [String]
     public var returnsNothing: [String]
     public var closers: [String]
 
-    struct File: Codable {
-        var shortFunction: [String]
-        var shortProgram: [String]
-        var returns: [String]
-        var returnsNothing: [String]
-        var closers: [String]
-        enum CodingKeys: String, CodingKey {
-            case shortFunction = "short-function", shortProgram = "short-program", returns
-            case returnsNothing = "returns_nothing", closers
-        }
+    enum CodingKeys: String, CodingKey {
+        case shortFunction = "short-function", shortProgram = "short-program", returns
+        case returnsNothing = "returns_nothing", closers
     }
 
     public init(shortFunction: [String], shortProgram: [String], returns: [String], returnsNothing: [String], closers: [String]) {
@@ -37,12 +30,10 @@ public struct ShortTaskTemplates: Sendable, Equatable {
     }
 
     public init(json: Data) throws {
-        let f = try JSONDecoder().decode(File.self, from: json)
-        guard !f.shortFunction.isEmpty, !f.shortProgram.isEmpty, !f.returns.isEmpty, !f.returnsNothing.isEmpty, !f.closers.isEmpty else {
+        self = try JSONDecoder().decode(ShortTaskTemplates.self, from: json)
+        guard ![shortFunction, shortProgram, returns, returnsNothing, closers].contains(where: \.isEmpty) else {
             throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "short-task templates: every list needs at least one entry"])
         }
-        self.init(shortFunction: f.shortFunction, shortProgram: f.shortProgram, returns: f.returns,
-                  returnsNothing: f.returnsNothing, closers: f.closers)
     }
 
     /// The bundled templates; the single phrasing of earlier builds if the bundle is broken.
