@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Turns stored `srcode eval secure` samples into SFT replay pairs (`data.replay` of an SFT recipe).
 
-Usage: scripts/replay_data.py SAMPLES.jsonl > replay.jsonl
+Usage: scripts/replay_data.py [--keep-cut] SAMPLES.jsonl > replay.jsonl
 
-Keeps the answers that ended on their own (finish_reason "stop": a cut answer would teach stopping mid-answer)
-and hold code, one per prompt, as {"prompt": ..., "response": ...} with the response verbatim. Why: replaying
+Keeps the answers that hold code and no high/medium finding of the built-in oracle (the replay keeps the base
+model's behaviour, not its flaws), one per prompt, as {"prompt": ..., "response": ...} with the response
+verbatim. Without --keep-cut only answers that ended on their own (finish_reason "stop") are kept; with it,
+answers cut by the sampler's cap are kept too, marked {"cut": true}: SFT trains them as a prefix without an
+end-of-turn target (docs/SRCODE.md, "Replay"), so they teach no stop mid-answer. Why: replaying
 the base model's own answers beside the PrimeVul+ examples keeps the fine-tune from drifting (docs/SRCODE.md,
 "Replay"). Sample the base model on prompts that are neither benchmark prompts nor held-out records, for
 example the pattern tasks of the train split, and give the SFT recipe a max_length that holds prompt and answer
 (SFT drops pairs that do not fit). On 2026-12-07 the base model's answers to pattern tasks did not fit:
 at 512 tokens 28 of 64 ended on their own and only 3 of those fit max_length 512; at 320 tokens none of 96
-ended. So raise the recipe's max_length (about 1,024) or pick prompts with short natural answers:
+ended. So keep cut answers (--keep-cut), raise the recipe's max_length (about 1,024), or pick prompts with short
+natural answers:
 
   srcode eval secure --data runs/proof/primevul-pattern/primevul_plus.jsonl --split train --prompts-per-record 1 \\
       --max-records 96 --samples 1 --temperature 0 --max-tokens 512 --engine policy --batch 32 --no-compile \\
@@ -22,20 +26,32 @@ import sys
 from ablation_icd import read_jsonl  # the samples reader that drops a killed run's torn last line
 
 
-def main(path):
+def flawed(sample):
+    return any(f.get("severity") in ("high", "medium") for f in sample.get("findings") or [])
+
+
+def main(path, keep_cut):
     samples = read_jsonl(path)
     seen = set()
     for s in samples:
         key = (s.get("record_id"), s.get("prompt_index"))
-        if key in seen or not s.get("prompt") or s.get("finish_reason") != "stop" or not s.get("has_code"):
+        ended = s.get("finish_reason") == "stop"
+        if key in seen or not s.get("prompt") or not s.get("has_code") or flawed(s) or not (ended or keep_cut):
             continue
         seen.add(key)
-        print(json.dumps({"prompt": s["prompt"], "response": s["text"]}, ensure_ascii=False))
-    print("replay_data: %d of %d samples kept (ended on their own, with code, one per prompt)" % (len(seen), len(samples)),
-          file=sys.stderr)
+        pair = {"prompt": s["prompt"], "response": s["text"]}
+        if not ended:
+            pair["cut"] = True
+        print(json.dumps(pair, ensure_ascii=False))
+    what = "ended on their own or cut" if keep_cut else "ended on their own"
+    print("replay_data: %d of %d samples kept (%s, with code, no high/medium finding, one per prompt)"
+          % (len(seen), len(samples), what), file=sys.stderr)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: replay_data.py SAMPLES.jsonl > replay.jsonl")
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    keep_cut = "--keep-cut" in args
+    args = [a for a in args if a != "--keep-cut"]
+    if len(args) != 1:
+        sys.exit("usage: replay_data.py [--keep-cut] SAMPLES.jsonl > replay.jsonl")
+    main(args[0], keep_cut)

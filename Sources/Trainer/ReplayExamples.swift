@@ -12,10 +12,18 @@ import SRCodeData
 /// PrimeVul+ examples teach the secure code. The responses should be the base model's, to prompts that are
 /// neither benchmark prompts nor the RL prompts' records of other splits; `scripts/replay_data.py` turns
 /// stored `srcode eval secure` samples into this format.
+///
+/// A pair marked `"cut": true` holds an answer the sampler cut at its token cap: it is trained as a prefix,
+/// without an end-of-turn target, and cut further to `max_length` if needed. Why: the base model answers a
+/// pattern task with 300–500 tokens of program and prose, which neither fits an SFT example of 512 tokens
+/// nor samples cheaply; the prefix still anchors how the model begins and carries on an answer (code first,
+/// in a fence), and without the end-of-turn target it teaches no stop mid-answer.
 public struct ReplayPair: Codable, Sendable, Equatable {
     public var prompt: String
     public var response: String
-    public init(prompt: String, response: String) { self.prompt = prompt; self.response = response }
+    /// The answer was cut by the sampler's token cap (nil: it ended on its own).
+    public var cut: Bool?
+    public init(prompt: String, response: String, cut: Bool? = nil) { self.prompt = prompt; self.response = response; self.cut = cut }
 
     /// The pairs of a JSONL file, read like every project JSONL (`readJSONLRecords`): a bad line is a
     /// `DataError` naming file, line and reason, skipped and reported, or, with `strict`, thrown.

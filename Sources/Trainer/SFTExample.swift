@@ -102,13 +102,16 @@ public struct SFTExampleBuilder {
         }
     }
 
-    /// A replay pair's example: the response verbatim as the answer, every token weighted 1; nil when it does
-    /// not fit `maxLength` (a cut answer would teach stopping mid-answer).
+    /// A replay pair's example: the response verbatim as the answer, every token weighted 1. A whole answer
+    /// must fit `maxLength` with its end of turn (nil otherwise: cutting it would teach stopping mid-answer);
+    /// a `cut` pair's answer has no end-of-turn target and is cut to `maxLength`.
     public func replayExample(_ p: ReplayPair) -> SFTExample? {
         let prompt = tokenizer.encodeIDs(chat.render([(role: "user", content: p.prompt)]))
         let answer = tokenizer.encodeIDs(p.response)
-        guard prompt.count + answer.count + endOfTurn.count <= maxLength else { return nil }
-        guard var ex = sequence(prompt: prompt, answer: answer, answerWeights: [Float](repeating: 1, count: answer.count), weightAfter: 1)
+        let cut = p.cut ?? false
+        guard cut || prompt.count + answer.count + endOfTurn.count <= maxLength else { return nil }
+        guard var ex = sequence(prompt: prompt, answer: answer, answerWeights: [Float](repeating: 1, count: answer.count),
+                                weightAfter: 1, end: !cut)
         else { return nil }
         ex.recordID = "replay"
         return ex
@@ -131,9 +134,10 @@ public struct SFTExampleBuilder {
         return (ids, weights)
     }
 
-    /// prompt ++ answer ++ endOfTurn, cut to `maxLength`; the end-of-turn targets weigh `weightAfter`.
-    func sequence(prompt: [Int32], answer: [Int32], answerWeights: [Float], weightAfter: Float) -> SFTExample? {
-        let all = prompt + answer + endOfTurn
+    /// prompt ++ answer ++ endOfTurn (without it when `end` is false), cut to `maxLength`; the end-of-turn
+    /// targets weigh `weightAfter`.
+    func sequence(prompt: [Int32], answer: [Int32], answerWeights: [Float], weightAfter: Float, end: Bool = true) -> SFTExample? {
+        let all = prompt + answer + (end ? endOfTurn : [])
         let n = min(all.count, maxLength)
         guard n > prompt.count else { return nil }
         let tokens = Array(all[0..<(n - 1)])

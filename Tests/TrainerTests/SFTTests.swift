@@ -246,3 +246,25 @@ func tinyTrainer(_ recipe: Recipe) throws -> SFTTrainer {
     let parsed = try Recipe.parse(yaml)
     #expect(parsed.data.replay == "r.jsonl" && parsed.data.replayFraction == 0.25 && Recipe.unknownKeys(yaml, recipe: parsed).isEmpty)
 }
+
+/// A `cut` replay pair (the sampler's cap cut its answer) is trained as a prefix: no end-of-turn target, cut
+/// to `max_length` instead of dropped; a whole pair that does not fit is still dropped.
+@Test func cutReplayPairsTrainAPrefixWithoutEndOfTurn() throws {
+    let dir = tempDir("replay-cut")
+    let replay = dir.appendingPathComponent("replay.jsonl").path
+    let long = String(repeating: "x", count: 600)
+    let lines = [#"{"prompt": "Say hi.", "response": "hi", "cut": true}"#,
+                 #"{"prompt": "Long.", "response": "\#(long)", "cut": true}"#,
+                 #"{"prompt": "Long too.", "response": "\#(long)"}"#]
+    try (lines.joined(separator: "\n") + "\n").write(toFile: replay, atomically: true, encoding: .utf8)
+    let pairs = try ReplayPair.read(path: replay, strict: true)
+    #expect(pairs.map(\.cut) == [true, true, nil])
+    let builder = SFTExampleBuilder(tokenizer: ByteTokenizer(), chat: .chatml, endOfTurn: [1], maxLength: 256)
+    let hi = try #require(builder.replayExample(pairs[0]))
+    let hiTargets = hi.targets.filter { $0 != SFTExample.ignore }
+    #expect(hiTargets == ByteTokenizer().encodeIDs("hi"))
+    let prefix = try #require(builder.replayExample(pairs[1]))
+    #expect(prefix.tokens.count == 255 && !prefix.targets.contains(1))
+    #expect(prefix.targets.filter { $0 != SFTExample.ignore }.allSatisfy { $0 == ByteTokenizer().encodeIDs("x")[0] })
+    #expect(builder.replayExample(pairs[2]) == nil)
+}
