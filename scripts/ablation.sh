@@ -86,6 +86,10 @@ SFT_RECIPE="$OUT/recipes/sft.yaml"
 echo "== SFT (${SRCODE_SFT_RECIPE:-recipes/sft-qwen.yaml}, this run's copy $SFT_RECIPE) → $ADAPTERS/sft.safetensors (F16; the RL arms start from it)"
 if [ ! -s "$ADAPTERS/sft.safetensors" ]; then
   run_recipe "${SRCODE_SFT_RECIPE:-recipes/sft-qwen.yaml}" "$SFT_RECIPE"
+  # A recipe with `data.replay` trains on the base model's own answers too: built here, from this run's
+  # pattern tasks of the train split (scripts/replay_build.sh), before the SFT needs them.
+  REPLAY=$(sed -n 's/^ *replay: *\([^ #]*\).*/\1/p' "$SFT_RECIPE")
+  if [ -n "$REPLAY" ]; then SRCODE_BIN=$S scripts/replay_build.sh "$OUT/primevul-pattern/primevul_plus.jsonl" "$REPLAY"; fi
   $S train sft --config "$SFT_RECIPE"
   $S model publish-adapter "$OUT/sft/final.safetensors" --out "$ADAPTERS/sft.safetensors"
   scripts/ablation_state.sh save

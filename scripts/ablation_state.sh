@@ -15,6 +15,8 @@
 #   results/proof-state/<arm>/              an RL arm: metrics.jsonl, rollouts.jsonl, and while it is
 #                                           unfinished its checkpoint.safetensors (LoRA, value head, AdamW)
 #   results/proof-state/sft/metrics.jsonl   the SFT curve
+#   results/proof-state/replay/replay.jsonl the SFT's replay pairs, when its recipe has `data.replay` (the base
+#                                           model's answers to train-split pattern tasks; scripts/replay_build.sh)
 #   results/proof-state/eval/               the evaluation's stored samples (resumable, text; the benchmarks'
 #                                           prompt text left out, scripts/strip_prompts.py)
 #   results/adapters/*.safetensors          finished stages, F16 (the published adapters; the RL arms start
@@ -35,6 +37,7 @@ copy() { [ -s "$1" ] || return 0; mkdir -p "$(dirname "$2")"; cp "$1" "$2.tmp.$$
 save() {
   mkdir -p "$STATE"
   copy "$RUN/sft/metrics.jsonl" "$STATE/sft/metrics.jsonl"
+  copy "$RUN/replay/replay.jsonl" "$STATE/replay/replay.jsonl"
   for r in "$RUN"/recipes/*.yaml; do [ -e "$r" ] && copy "$r" "$STATE/recipes/$(basename "$r")"; done
   for d in "$RUN"/ppo-*; do
     [ -d "$d" ] || continue

@@ -14,11 +14,8 @@ example the pattern tasks of the train split, and give the SFT recipe a max_leng
 (SFT drops pairs that do not fit). On 2026-12-07 the base model's answers to pattern tasks did not fit:
 at 512 tokens 28 of 64 ended on their own and only 3 of those fit max_length 512; at 320 tokens none of 96
 ended. So keep cut answers (--keep-cut), raise the recipe's max_length (about 1,024), or pick prompts with short
-natural answers:
-
-  srcode eval secure --data runs/proof/primevul-pattern/primevul_plus.jsonl --split train --prompts-per-record 1 \\
-      --max-records 96 --samples 1 --temperature 0 --max-tokens 512 --engine policy --batch 32 --no-compile \\
-      --model base=qwen2.5-coder-0.5b --out runs/sft-check/replay-base
+natural answers. scripts/replay_build.sh samples the base model (train-split pattern tasks, greedy, 320 tokens)
+and runs this script with --keep-cut.
 """
 import json
 import sys
