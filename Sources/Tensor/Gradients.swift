@@ -23,6 +23,8 @@ let gradientRules: [Op: GradientRule] = [
     .logSoftmax: logSoftmaxRule,
     .gatherRows: gatherRowsRule,
     .entropy: entropyRule,
+    .klDivergence: klDivergenceRule,
+    .selectRows: selectRowsRule,
     .crossEntropy: crossEntropyRule,
     .tokenNLL: tokenNLLRule,
     .linearCrossEntropy: linearCrossEntropyRule,

@@ -104,6 +104,79 @@ func entropyRule(_ node: Node, _ dy: UnsafeMutablePointer<Float>) {
     }
 }
 
+// MARK: - KL divergence
+
+/// KL (N) = Σ_j p_j (log p_j − log q_j) with p = softmax(logits), q = softmax(reference), both (N,V); the
+/// reference takes no gradient. SFT's drift regularizer (`kl_to_base`): the fine-tuned model's next-token
+/// distribution against the frozen base's, over the whole vocabulary. One fused op, so that a (N,V) block of
+/// 152k-token rows is not copied through five elementwise ops and their gradients.
+public func klDivergence(_ logits: Tensor, reference: Tensor) throws -> Tensor {
+    guard let V = logits.shape.last, V > 0, reference.shape == logits.shape else {
+        throw TensorError.shapeMismatch(op: "klDivergence", detail: "logits \(logits.shape), reference \(reference.shape)")
+    }
+    let N = logits.count / V
+    let y = Tensor(uninitialized: [N])
+    let (px, pr, py) = (logits.data, reference.data, y.data)
+    parallelFor(N, grain: 4) { rows in
+        for n in rows {
+            let row = px + n * V, ref = pr + n * V
+            let l = logSumExp(row, V), lr = logSumExp(ref, V)
+            var kl: Float = 0
+            for j in 0..<V {
+                let lp = row[j] - l
+                kl += Foundation.exp(lp) * (lp - (ref[j] - lr))
+            }
+            py[n] = kl
+        }
+    }
+    return try record(.klDivergence, [logits], y) { $0.ints = [N, V]; $0.saved = [reference] }
+}
+
+/// Backward of `KL = Σ p (log p − log q)` in the logits: dx_j += dKL · p_j (log p_j − log q_j − KL)
+func klDivergenceRule(_ node: Node, _ dy: UnsafeMutablePointer<Float>) {
+    let x = node.inputs[0]
+    guard x.requiresGrad else { return }
+    let (N, V) = (node.ints[0], node.ints[1])
+    let (dx, px, pr, pkl) = (x.gradBuffer(), x.data, node.saved[0].data, node.output.data)
+    parallelFor(N, grain: 4) { rows in
+        for n in rows {
+            let row = px + n * V, ref = pr + n * V
+            let l = logSumExp(row, V), lr = logSumExp(ref, V)
+            for j in 0..<V {
+                let lp = row[j] - l
+                dx[n * V + j] += dy[n] * Foundation.exp(lp) * (lp - (ref[j] - lr) - pkl[n])
+            }
+        }
+    }
+}
+
+// MARK: - Row selection
+
+/// y (M, C) = x (N, C) [rows]: the rows a loss needs (an SFT batch's answer positions), so that the LM head
+/// and a whole-vocabulary term run on those alone.
+public func selectRows(_ x: Tensor, rows: [Int32]) throws -> Tensor {
+    guard let C = x.shape.last, C > 0 else { throw TensorError.shapeMismatch(op: "selectRows", detail: "\(x.shape)") }
+    let N = x.count / C
+    if let bad = rows.first(where: { $0 < 0 || Int($0) >= N }) {
+        throw TensorError.invalidArgument(op: "selectRows", detail: "row \(bad) outside 0..<\(N)")
+    }
+    let y = Tensor(uninitialized: [rows.count, C])
+    let (px, py) = (x.data, y.data)
+    for (m, r) in rows.enumerated() { (py + m * C).update(from: px + Int(r) * C, count: C) }
+    return try record(.selectRows, [x], y) { $0.indices = rows; $0.ints = [C] }
+}
+
+/// Backward of `y[m] = x[rows[m]]`: dx[rows[m]] += dy[m]
+func selectRowsRule(_ node: Node, _ dy: UnsafeMutablePointer<Float>) {
+    let x = node.inputs[0]
+    guard x.requiresGrad else { return }
+    let dx = x.gradBuffer(), C = node.ints[0]
+    for (m, r) in node.indices.enumerated() {
+        let d = dx + Int(r) * C, g = dy + m * C
+        for c in 0..<C { d[c] += g[c] }
+    }
+}
+
 // MARK: - Cross-entropy
 
 /// Loss normalization shared by both cross-entropy ops: Σ_n w_n · nll_n / (number of non-ignored targets).

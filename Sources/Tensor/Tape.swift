@@ -7,7 +7,7 @@ public enum Op: String, CaseIterable, Sendable {
     case linear, matmul, embedding
     case rmsNorm, rope, attention
     case silu, swiglu
-    case logSoftmax, gatherRows, entropy, crossEntropy, tokenNLL, linearCrossEntropy
+    case logSoftmax, gatherRows, entropy, klDivergence, selectRows, crossEntropy, tokenNLL, linearCrossEntropy
     case sum, mean, exp, log, clamp, minimum, maximum, whereSelect
 }
 

@@ -20,6 +20,9 @@ public struct SFTConfig: Codable, Sendable, Equatable {
     public var secureWeight: Float = 1
     /// SafeCoder: weight of the unlikelihood term −log(1 − p) on the paired vulnerable code's vulnerable-span tokens (0 = off).
     public var unlikelihoodWeight: Float = 0
+    /// β of the drift regularizer β · KL(π_θ ‖ π_base), the whole-vocabulary KL from the base model (adapters
+    /// off) averaged over answer positions (0 = off). See `LlamaModel.answerLossAndKLToBase`.
+    public var klToBase: Float = 0
     /// Eval loss on the valid split every this many steps (0 = only at the end).
     public var evalEvery = 50
     /// At most this many valid examples for the eval loss.
@@ -32,7 +35,7 @@ public struct SFTConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case steps, batchSize = "batch_size", gradAccumulation = "grad_accumulation", learningRate = "learning_rate"
         case warmupSteps = "warmup_steps", weightDecay = "weight_decay", maxGradNorm = "max_grad_norm", maxLength = "max_length", dropLong = "drop_long"
-        case secureWeight = "secure_weight", unlikelihoodWeight = "unlikelihood_weight", evalEvery = "eval_every"
+        case secureWeight = "secure_weight", unlikelihoodWeight = "unlikelihood_weight", klToBase = "kl_to_base", evalEvery = "eval_every"
         case evalExamples = "eval_examples", saveEvery = "save_every"
     }
 
@@ -50,6 +53,7 @@ public struct SFTConfig: Codable, Sendable, Equatable {
         dropLong = try c.decodeIfPresent(Bool.self, forKey: .dropLong) ?? d.dropLong
         secureWeight = try c.decodeIfPresent(Float.self, forKey: .secureWeight) ?? d.secureWeight
         unlikelihoodWeight = try c.decodeIfPresent(Float.self, forKey: .unlikelihoodWeight) ?? d.unlikelihoodWeight
+        klToBase = try c.decodeIfPresent(Float.self, forKey: .klToBase) ?? d.klToBase
         evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery) ?? d.evalEvery
         evalExamples = try c.decodeIfPresent(Int.self, forKey: .evalExamples) ?? d.evalExamples
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery

@@ -1,4 +1,4 @@
-// SFTTrainer: the supervised loop — batch → (CE + unlikelihood) → clip → AdamW → log → eval → checkpoint, resumable.
+// SFTTrainer: the supervised loop — batch → (CE + unlikelihood + KL to base) → clip → AdamW → log → eval → checkpoint, resumable.
 import Foundation
 import LM
 import SRCodeData
@@ -44,6 +44,10 @@ public final class SFTTrainer {
         guard c.steps > 0, c.batchSize > 0, c.gradAccumulation > 0, c.maxLength > 1 else {
             throw RecipeError(file: recipe.output, reason: "sft: steps, batch_size, grad_accumulation must be positive and max_length > 1")
         }
+        // The base of `kl_to_base` is the model with its adapters off: without LoRA the KL would be 0 throughout.
+        guard c.klToBase == 0 || (c.klToBase > 0 && model.lora != nil) else {
+            throw RecipeError(file: recipe.output, reason: "sft: kl_to_base must be ≥ 0 and needs LoRA adapters (its base is the model with the adapters off)")
+        }
         guard !dataset.train.isEmpty else { throw RecipeError(file: recipe.data.train, reason: "no training examples in split '\(recipe.data.split)'") }
         session = TrainingSession(
             model: model, optimizer: AdamWConfig(learningRate: c.learningRate, weightDecay: c.weightDecay),
@@ -75,12 +79,13 @@ public final class SFTTrainer {
                 "tokens": Double(s.tokens), "answer_tokens": Double(s.answerTokens), "tokens_per_s": Double(s.tokens) / max(dt, 1e-9),
             ]
             if let ul = s.unlikelihood { row["unlikelihood"] = Double(ul) }
+            if let kl = s.klToBase { row["kl_to_base"] = Double(kl) }
             let step = session.step
             if (config.evalEvery > 0 && step % config.evalEvery == 0) || step == config.steps, !dataset.valid.isEmpty {
                 row["eval_loss"] = try evalLoss()
             }
             try metrics.append(step: step, row)
-            try metrics.plot(keys: ["loss", "eval_loss", "unlikelihood", "grad_norm", "lr", "tokens_per_s"], title: "SFT")
+            try metrics.plot(keys: ["loss", "eval_loss", "unlikelihood", "kl_to_base", "grad_norm", "lr", "tokens_per_s"], title: "SFT")
             if step % max(config.saveEvery, 1) == 0 || step == config.steps { try saveCheckpoint() }
             if showProgress { bar.update(step, String(format: "loss %.3f  %.0f tok/s", s.loss, Double(s.tokens) / max(dt, 1e-9))) }
         }
@@ -93,22 +98,35 @@ public final class SFTTrainer {
 
     /// What one optimizer step did.
     public struct StepStats {
-        public var loss: Float, unlikelihood: Float?, gradNorm: Float, lr: Float, tokens: Int, answerTokens: Int
+        public var loss: Float, unlikelihood: Float?, klToBase: Float?, gradNorm: Float, lr: Float, tokens: Int, answerTokens: Int
     }
 
     /// One optimizer step over `grad_accumulation` micro-batches: loss = CE(answer, SafeCoder weights)
-    /// + unlikelihood_weight · UL(vulnerable spans); gradients are averaged over micro-batches.
+    /// + unlikelihood_weight · UL(vulnerable spans) + kl_to_base · KL(π_θ ‖ π_base) on the answer positions;
+    /// gradients are averaged over micro-batches.
     public func trainStep() throws -> StepStats {
         let model = session.model, k = config.gradAccumulation
         session.optimizer.zeroGrad()
-        var ce: Float = 0, ul: Float = 0, ulCount = 0, tokens = 0, answer = 0
+        var ce: Float = 0, ul: Float = 0, ulCount = 0, kl: Float = 0, tokens = 0, answer = 0
         for m in 0..<k {
             let examples = dataset.batch(session.step * k + m, cache: &planCache).map { dataset.train[$0] }
             let (batch, n) = padBatch(examples)
             tokens += examples.reduce(0) { $0 + $1.length }
             answer += n
-            var loss = try model.loss(tokens: batch.tokens, targets: batch.targets, batch: batch.batch, weights: batch.weights)
-            ce += loss.item()
+            var loss: Tensor
+            if config.klToBase > 0 {
+                let terms = try model.answerLossAndKLToBase(tokens: batch.tokens, targets: batch.targets, batch: batch.batch,
+                                                            weights: batch.weights)
+                loss = terms.ce
+                ce += loss.item()
+                if let term = terms.kl {
+                    kl += term.item()
+                    loss = try add(loss, scale(term, config.klToBase))
+                }
+            } else {
+                loss = try model.loss(tokens: batch.tokens, targets: batch.targets, batch: batch.batch, weights: batch.weights)
+                ce += loss.item()
+            }
             if config.unlikelihoodWeight > 0, let u = padUnlikely(examples) {
                 let term = try model.unlikelihoodLoss(tokens: u.tokens, targets: u.targets, batch: u.batch)
                 ul += term.item()
@@ -125,7 +143,7 @@ public final class SFTTrainer {
         session.optimizer.step(lr: lr)
         session.step += 1
         return StepStats(loss: ce / Float(k), unlikelihood: config.unlikelihoodWeight > 0 ? ul / Float(max(ulCount, 1)) : nil,
-                         gradNorm: norm, lr: lr, tokens: tokens, answerTokens: answer)
+                         klToBase: config.klToBase > 0 ? kl / Float(k) : nil, gradNorm: norm, lr: lr, tokens: tokens, answerTokens: answer)
     }
 
     /// Token-weighted mean answer cross-entropy (weights 1) on the first `eval_examples` valid examples.

@@ -165,6 +165,12 @@ import Testing
         try checkGradients("gatherRows", inputs: [x], forward: { try gatherRows($0[0], indices: idx) },
                            reference: { x in idx.enumerated().map { $1 < 0 ? 0 : x[0][$0 * 7 + Int($1)] } })
         try checkGradients("entropy", inputs: [x], forward: { try entropy($0[0]) }, reference: { Ref.entropy($0[0], V: 7) })
+        let q = param([4, 7], seed: 27, range: -2...2), q64 = q.values.map(Double.init)
+        try checkGradients("klDivergence", inputs: [x], forward: { try klDivergence($0[0], reference: q) },
+                           reference: { Ref.kl($0[0], q64, V: 7) })
+        let rows: [Int32] = [3, 1, 3]
+        try checkGradients("selectRows", inputs: [x], forward: { try selectRows($0[0], rows: rows) },
+                           reference: { x in rows.flatMap { r in (0..<7).map { x[0][Int(r) * 7 + $0] } } })
         let targets: [Int32] = [2, -100, 6, 0], weights: [Float] = [0.5, 3, -1, 2]
         try checkGradients("crossEntropy", inputs: [x],
                            forward: { try crossEntropy($0[0], targets: targets, weights: weights) },

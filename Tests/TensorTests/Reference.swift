@@ -81,6 +81,11 @@ enum Ref {
         return (0..<(x.count / V)).map { n in -(0..<V).reduce(0) { $0 + exp(lp[n * V + $1]) * lp[n * V + $1] } }
     }
 
+    static func kl(_ x: [Double], _ q: [Double], V: Int) -> [Double] {
+        let lp = logSoftmax(x, V: V), lq = logSoftmax(q, V: V)
+        return (0..<(x.count / V)).map { n in (0..<V).reduce(0) { $0 + exp(lp[n * V + $1]) * (lp[n * V + $1] - lq[n * V + $1]) } }
+    }
+
     static func crossEntropy(_ logits: [Double], targets: [Int32], weights: [Float]?, ignore: Int32, V: Int) -> Double {
         let lp = logSoftmax(logits, V: V)
         var total = 0.0, kept = 0
