@@ -18,21 +18,35 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
     public var returns: [String]
     public var returnsNothing: [String]
     public var closers: [String]
+    /// Where a closer goes, each with a `{closer}` slot: on the same line, after a blank line, as an
+    /// indented block. Why: with every closer on the same line, the SFT model answered a code-only request
+    /// after a blank line with a bare number (scripts/format_probe.py, docs/RESULTS.md).
+    public var closerLayouts: [String]
 
     enum CodingKeys: String, CodingKey {
         case shortFunction = "short-function", shortProgram = "short-program", returns
-        case returnsNothing = "returns_nothing", closers
+        case returnsNothing = "returns_nothing", closers, closerLayouts = "closer_layouts"
     }
 
-    public init(shortFunction: [String], shortProgram: [String], returns: [String], returnsNothing: [String], closers: [String]) {
+    public init(shortFunction: [String], shortProgram: [String], returns: [String], returnsNothing: [String], closers: [String],
+                closerLayouts: [String] = [" {closer}"]) {
         self.shortFunction = shortFunction; self.shortProgram = shortProgram
-        self.returns = returns; self.returnsNothing = returnsNothing; self.closers = closers
+        self.returns = returns; self.returnsNothing = returnsNothing; self.closers = closers; self.closerLayouts = closerLayouts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(shortFunction: try c.decode([String].self, forKey: .shortFunction), shortProgram: try c.decode([String].self, forKey: .shortProgram),
+                  returns: try c.decode([String].self, forKey: .returns), returnsNothing: try c.decode([String].self, forKey: .returnsNothing),
+                  closers: try c.decode([String].self, forKey: .closers),
+                  closerLayouts: try c.decodeIfPresent([String].self, forKey: .closerLayouts) ?? [" {closer}"])
     }
 
     public init(json: Data) throws {
         self = try JSONDecoder().decode(ShortTaskTemplates.self, from: json)
-        guard ![shortFunction, shortProgram, returns, returnsNothing, closers].contains(where: \.isEmpty) else {
-            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "short-task templates: every list needs at least one entry"])
+        guard ![shortFunction, shortProgram, returns, returnsNothing, closers, closerLayouts].contains(where: \.isEmpty),
+              closerLayouts.allSatisfy({ $0.contains("{closer}") }) else {
+            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "short-task templates: every list needs at least one entry, every closer layout a {closer} slot"])
         }
     }
 
@@ -61,6 +75,6 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
             text = text.replacingOccurrences(of: "{\(k)}", with: v)
         }
         let closer = pick(closers, 24)
-        return closer.isEmpty ? text : text + " " + closer
+        return closer.isEmpty ? text : text + pick(closerLayouts, 25).replacingOccurrences(of: "{closer}", with: closer)
     }
 }

@@ -34,7 +34,7 @@ import Vul2SafeTesting
 
         let t = ShortTaskTemplates.bundled
         #expect(t.shortFunction.count > 1 && t.shortProgram.count > 1 && t.closers.contains("Only return the code."))
-        var texts = Set<String>(), closers = Set<String>()
+        var texts = Set<String>(), closers = Set<String>(), layouts = Set<String>()
         for i in 0..<60 {
             var q = p
             q.id = "pair-\(i)"
@@ -42,15 +42,25 @@ import Vul2SafeTesting
                 #expect(prompt.text.contains("`copy_name`") && prompt.text.contains("60 lines") && !prompt.text.contains("{"), "\(prompt.text)")
                 #expect(LeakageFilter().leaks(in: prompt.text, cwes: q.cwes).isEmpty, "\(prompt.text)")
                 texts.insert(prompt.text)
-                closers.formUnion(t.closers.filter { !$0.isEmpty && prompt.text.hasSuffix($0) })
+                let trimmed = prompt.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                for c in t.closers where !c.isEmpty && trimmed.hasSuffix(c) {
+                    closers.insert(c)
+                    // Which layout placed it: the text before the closer ends in a space, a blank line, or an indent.
+                    let before = trimmed.dropLast(c.count)
+                    layouts.insert(before.hasSuffix("\n\n    ") ? "indented" : before.hasSuffix("\n\n") ? "blank-line" : before.hasSuffix(" ") ? "inline" : "?")
+                }
             }
         }
         #expect(texts.count >= 10 && closers.count >= 4, "\(texts.count) phrasings, closers \(closers)")
+        #expect(layouts == ["inline", "blank-line", "indented"], "closer layouts \(layouts)")
         // Deterministic: the same pair gets the same prompts.
         #expect(ImplicitPrompts.offlineShortTasks(pair: p, code: p.fixedCode, filter: LeakageFilter())
                 == ImplicitPrompts.offlineShortTasks(pair: p, code: p.fixedCode, filter: LeakageFilter()))
         #expect(throws: (any Error).self) {
             try ShortTaskTemplates(json: Data(#"{"short-function": [], "short-program": ["x"], "returns": ["r"], "returns_nothing": ["n"], "closers": [""]}"#.utf8))
+        }
+        #expect(throws: (any Error).self) {
+            try ShortTaskTemplates(json: Data(#"{"short-function": ["f"], "short-program": ["x"], "returns": ["r"], "returns_nothing": ["n"], "closers": ["c"], "closer_layouts": ["no slot"]}"#.utf8))
         }
     }
 
