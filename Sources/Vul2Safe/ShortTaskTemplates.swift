@@ -22,6 +22,8 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
     /// indented block. Why: with every closer on the same line, the SFT model answered a code-only request
     /// after a blank line with a bare number (scripts/format_probe.py, docs/RESULTS.md).
     public var closerLayouts: [String]
+    /// The layout of templates that name none: the closer on the same line, as before the layouts.
+    public static let sameLine = [" {closer}"]
 
     enum CodingKeys: String, CodingKey {
         case shortFunction = "short-function", shortProgram = "short-program", returns
@@ -29,7 +31,7 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
     }
 
     public init(shortFunction: [String], shortProgram: [String], returns: [String], returnsNothing: [String], closers: [String],
-                closerLayouts: [String] = [" {closer}"]) {
+                closerLayouts: [String] = sameLine) {
         self.shortFunction = shortFunction; self.shortProgram = shortProgram
         self.returns = returns; self.returnsNothing = returnsNothing; self.closers = closers; self.closerLayouts = closerLayouts
     }
@@ -39,7 +41,7 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
         self.init(shortFunction: try c.decode([String].self, forKey: .shortFunction), shortProgram: try c.decode([String].self, forKey: .shortProgram),
                   returns: try c.decode([String].self, forKey: .returns), returnsNothing: try c.decode([String].self, forKey: .returnsNothing),
                   closers: try c.decode([String].self, forKey: .closers),
-                  closerLayouts: try c.decodeIfPresent([String].self, forKey: .closerLayouts) ?? [" {closer}"])
+                  closerLayouts: try c.decodeIfPresent([String].self, forKey: .closerLayouts) ?? Self.sameLine)
     }
 
     public init(json: Data) throws {
