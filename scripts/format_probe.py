@@ -9,6 +9,10 @@ stage trains on, and ends each with one of the project's own code-only closers (
 closers) in one of three layouts: on the same line, after a blank line, and after a blank line as an indented,
 wrapped block (the layout of prompts embedded in source files). None of the text is a benchmark's.
 
+What it showed (session 19): it does not discriminate. The base model, and three SFT adapters that answer 4-15% of
+CyberSecEval prompts with a bare number, each gave 1-2 bare numbers in 76; so it is no stand-in for that failure.
+Kept as the harness for a sharper probe.
+
   scripts/format_probe.py build PATTERN_DATA probe.jsonl    # valid-split records, one probe prompt each
   srcode eval secure --data probe.jsonl --split valid --samples 1 --temperature 0 --max-tokens 64 --no-compile \\
       --engine policy --batch 32 --model NAME=qwen2.5-coder-0.5b[@adapter] --out runs/format-probe

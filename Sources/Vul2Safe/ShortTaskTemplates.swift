@@ -19,8 +19,9 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
     public var returnsNothing: [String]
     public var closers: [String]
     /// Where a closer goes, each with a `{closer}` slot: on the same line, after a blank line, as an
-    /// indented block. Why: with every closer on the same line, the SFT model answered a code-only request
-    /// after a blank line with a bare number (scripts/format_probe.py, docs/RESULTS.md).
+    /// indented block. Added because the SFT model seemed to misread code-only requests after a blank line;
+    /// that reading was noise (the base model does the same on scripts/format_probe.py) and the layouts did
+    /// not lower the bare-number rate (docs/RESULTS.md). They stay because users send requests laid out so.
     public var closerLayouts: [String]
     /// The layout of templates that name none: the closer on the same line, as before the layouts.
     public static let sameLine = [" {closer}"]
