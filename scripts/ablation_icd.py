@@ -37,6 +37,11 @@ def key(s):
     return "%s#%s/%s" % (s["record_id"], s.get("prompt_index", 0), s["sample_index"])
 
 
+def builtin_vulnerable(s):
+    """The built-in oracle's verdict on a stored sample, as `srcode eval` counts it: a high or medium finding."""
+    return any(f.get("severity") in ("high", "medium") for f in s.get("findings") or [])
+
+
 def judge_arm(arm_dir, languages, judge):
     samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
     out_path = os.path.join(arm_dir, "icd.jsonl")

@@ -24,7 +24,7 @@ import os
 import random
 import sys
 
-from ablation_icd import key, read_jsonl  # the sample key and the JSONL reader of the verdict files
+from ablation_icd import builtin_vulnerable, key, read_jsonl  # the sample key, verdict and JSONL reader
 
 
 def load(path):
@@ -55,8 +55,7 @@ def judged_groups(arm_dir):
     samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
     if not samples:
         return {}
-    verdicts = {"builtin": {key(r): any(f.get("severity") in ("high", "medium") for f in r.get("findings") or [])
-                            for r in samples}}
+    verdicts = {"builtin": {key(r): builtin_vulnerable(r) for r in samples}}
     icd = read_jsonl(os.path.join(arm_dir, "icd.jsonl"))
     if icd:
         verdicts["icd"] = {r["key"]: bool(r["issues"]) for r in icd if "issues" in r}

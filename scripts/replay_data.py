@@ -20,11 +20,7 @@ and runs this script with --keep-cut.
 import json
 import sys
 
-from ablation_icd import read_jsonl  # the samples reader that drops a killed run's torn last line
-
-
-def flawed(sample):
-    return any(f.get("severity") in ("high", "medium") for f in sample.get("findings") or [])
+from ablation_icd import builtin_vulnerable, read_jsonl  # the built-in verdict; the reader that drops a torn line
 
 
 def main(path, keep_cut):
@@ -33,7 +29,7 @@ def main(path, keep_cut):
     for s in samples:
         key = (s.get("record_id"), s.get("prompt_index"))
         ended = s.get("finish_reason") == "stop"
-        if key in seen or not s.get("prompt") or not s.get("has_code") or flawed(s) or not (ended or keep_cut):
+        if key in seen or not s.get("prompt") or not s.get("has_code") or builtin_vulnerable(s) or not (ended or keep_cut):
             continue
         seen.add(key)
         pair = {"prompt": s["prompt"], "response": s["text"]}
