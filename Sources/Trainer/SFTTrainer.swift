@@ -113,19 +113,14 @@ public final class SFTTrainer {
             let (batch, n) = padBatch(examples)
             tokens += examples.reduce(0) { $0 + $1.length }
             answer += n
-            var loss: Tensor
-            if config.klToBase > 0 {
-                let terms = try model.answerLossAndKLToBase(tokens: batch.tokens, targets: batch.targets, batch: batch.batch,
-                                                            weights: batch.weights)
-                loss = terms.ce
-                ce += loss.item()
-                if let term = terms.kl {
-                    kl += term.item()
-                    loss = try add(loss, scale(term, config.klToBase))
-                }
-            } else {
-                loss = try model.loss(tokens: batch.tokens, targets: batch.targets, batch: batch.batch, weights: batch.weights)
-                ce += loss.item()
+            let terms: (ce: Tensor, kl: Tensor?) = try config.klToBase > 0
+                ? model.answerLossAndKLToBase(tokens: batch.tokens, targets: batch.targets, batch: batch.batch, weights: batch.weights)
+                : (model.loss(tokens: batch.tokens, targets: batch.targets, batch: batch.batch, weights: batch.weights), nil)
+            var loss = terms.ce
+            ce += loss.item()
+            if let term = terms.kl {
+                kl += term.item()
+                loss = try add(loss, scale(term, config.klToBase))
             }
             if config.unlikelihoodWeight > 0, let u = padUnlikely(examples) {
                 let term = try model.unlikelihoodLoss(tokens: u.tokens, targets: u.targets, batch: u.batch)
