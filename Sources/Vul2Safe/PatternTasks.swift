@@ -21,13 +21,23 @@ public struct PatternTasks: Sendable {
         public var operations: [String]
         public var tasks: [Task]
     }
-    struct File: Codable { var settings: [[String: String]]; var families: [Family]; var fallback: [String] }
+    struct File: Codable {
+        var settings: [[String: String]]; var families: [Family]; var fallback: [String]; var withClosers: Bool?
+        enum CodingKeys: String, CodingKey { case settings, families, fallback, withClosers = "with_closers" }
+    }
 
     public let settings: [[String: String]]
     public let families: [Family]
     public let fallback: [String]
+    /// When set (`"with_closers": true` in the file), each task ends the way users end requests: one of
+    /// the short-task templates' closing lines ("Only return the code.", …, or none) in one of their
+    /// layouts, chosen per pair and task. Why: the RL prompts are where the reward can punish an answer
+    /// without code; the seed-1 proof's RL prompts never asked for "only the code", and its arms widened
+    /// the SFT's bare-number answers to such requests (docs/RESULTS.md).
+    public let closers: ShortTaskTemplates?
 
-    public init(json: Data) throws {
+    /// `closingLines`: used when the file sets `with_closers` (by default the bundled short-task templates').
+    public init(json: Data, closingLines: ShortTaskTemplates = .bundled) throws {
         let f = try JSONDecoder().decode(File.self, from: json)
         guard !f.settings.isEmpty, !f.families.isEmpty, f.families.allSatisfy({ !$0.tasks.isEmpty }) else {
             throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "pattern tasks: need settings and families with tasks"])
@@ -37,6 +47,7 @@ public struct PatternTasks: Sendable {
             throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "pattern tasks: fallback names unknown family \(bad)"])
         }
         settings = f.settings; families = f.families; fallback = f.fallback.isEmpty ? f.families.map(\.id) : f.fallback
+        closers = f.withClosers == true ? closingLines : nil
     }
 
     /// The bundled `Resources/pattern-tasks.json` (nil only if the bundle is broken).
@@ -70,9 +81,13 @@ public struct PatternTasks: Sendable {
             // Consecutive tasks of one pair get settings far apart, so its prompts do not read alike.
             var slots = settings[(s0 + i * 7) % settings.count]
             slots["lang"] = lang
-            return ImplicitPrompt(style: task.style, text: Self.fill(task.text, slots), origin: "pattern")
+            let close = closers?.closing(id: pair.id, index: i, salt: Self.closerSalt) ?? ""
+            return ImplicitPrompt(style: task.style, text: Self.fill(task.text, slots) + close, origin: "pattern")
         }
     }
+
+    /// Keeps a pair's pattern tasks' closers independent of its short-task prompts' closers.
+    static let closerSalt: UInt64 = 100
 
     static func fill(_ template: String, _ slots: [String: String]) -> String {
         var out = template

@@ -77,7 +77,17 @@ public struct ShortTaskTemplates: Sendable, Equatable, Decodable {
         for (k, v) in [("lang", lang), ("name", name), ("purpose", purpose), ("params", params), ("returns", clause)] {
             text = text.replacingOccurrences(of: "{\(k)}", with: v)
         }
+        return text + closing(id: id, index: index)
+    }
+
+    /// What ends the prompt `index` of pair `id`: one of the closers in one of the layouts, or nothing
+    /// (the empty closers). `salt` lets another prompt style (``PatternTasks``) choose independently of
+    /// the short-task prompts of the same pair; salt 0 is the short-task prompts' own choice.
+    public func closing(id: String, index: Int, salt: UInt64 = 0) -> String {
+        func pick(_ list: [String], _ seed: UInt64) -> String {
+            list[min(list.count - 1, Int(StableHash.unit(id, seed: seed + salt + UInt64(index) * 10) * Double(list.count)))]
+        }
         let closer = pick(closers, 24)
-        return closer.isEmpty ? text : text + pick(closerLayouts, 25).replacingOccurrences(of: "{closer}", with: closer)
+        return closer.isEmpty ? "" : pick(closerLayouts, 25).replacingOccurrences(of: "{closer}", with: closer)
     }
 }

@@ -66,6 +66,39 @@ import Vul2SafeTesting
         #expect(Set(a.map(\.text)).count == a.count)
     }
 
+    /// With `with_closers` (the bundled file sets it), pattern tasks end like users' requests: across pairs
+    /// some carry a code-only closing line, in more than one layout, and some none; each pair's choice is
+    /// fixed, no closer leaks a risk, and a file without the key leaves the tasks as they were.
+    @Test func closingLinesComeFromTheShortTaskTemplates() throws {
+        let t = ShortTaskTemplates.bundled
+        let filter = LeakageFilter()
+        var closed = 0, open = 0, layouts = Set<String>()
+        for k in 0..<60 {
+            let pair = Fixtures.pair("closer-\(k)", cwe: "CWE-787", name: "f", vulnerable: "void f(char *d, const char *s) { strcpy(d, s); }\n",
+                                     fixed: "void f(char *d, const char *s) { strncpy(d, s, 8); }\n")
+            let prompts = tasks.prompts(for: pair)
+            #expect(prompts == tasks.prompts(for: pair))
+            for p in prompts {
+                let ending = t.closers.first { !$0.isEmpty && p.text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix($0) }
+                if let c = ending {
+                    closed += 1
+                    let before = p.text.components(separatedBy: c)[0]
+                    layouts.insert(before.hasSuffix("\n\n    ") ? "indented" : before.hasSuffix("\n\n") ? "blank-line" : "inline")
+                } else { open += 1 }
+                #expect(filter.leaks(in: p.text, cwes: ["CWE-787"]).isEmpty, "\(p.text)")
+            }
+        }
+        #expect(closed > open / 2 && open > 0, "\(closed) with a closing line, \(open) without")
+        #expect(layouts.count == 3, "\(layouts)")
+        // The same file without `with_closers`: the bare tasks.
+        let raw = try JSONSerialization.jsonObject(with: Data(PromptLibrary.resourceText("pattern-tasks.json")!.utf8)) as! [String: Any]
+        let bare = try PatternTasks(json: JSONSerialization.data(withJSONObject: raw.filter { $0.key != "with_closers" }))
+        #expect(bare.closers == nil && tasks.closers != nil)
+        let p = bare.prompts(for: Fixtures.copyName)
+        #expect(zip(p, tasks.prompts(for: Fixtures.copyName)).allSatisfy { $1.text.hasPrefix($0.text) })
+        #expect(p.allSatisfy { text in !t.closers.contains { !$0.isEmpty && text.text.hasSuffix($0) } })
+    }
+
     /// `--prompt-style pattern` without a teacher: each accepted record gets pattern tasks only.
     @Test func anOfflineBuildUsesPatternTasks() async throws {
         let dir = Fixtures.tempDir("pattern")
