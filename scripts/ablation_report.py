@@ -54,16 +54,18 @@ def headline(arms):
 
 
 def with_code(arms):
-    """The security benchmarks' rates among the answers that hold code, beside the share without code."""
-    lines = ["| arm | " + " | ".join("%s %s" % (b, c) for b in ("CSE", "LLMSecEval")
-                                      for c in ("no code", "insecure with code, ICD", "insecure with code, built-in")) + " |",
-             "|---" * 7 + "|"]
+    """The security benchmarks' rates among the answers that hold code and over all answers with an answer without
+    code counted as insecure, beside the share without code."""
+    kinds = ("insecure with code, ICD", "insecure with code, built-in", "insecure or no code, ICD", "insecure or no code, built-in")
+    lines = ["| arm | " + " | ".join("%s %s" % (b, c) for b in ("CSE", "LLMSecEval") for c in ("no code",) + kinds) + " |",
+             "|---" * 11 + "|"]
     for arm in sorted(arms, key=arm_key):
         cells = []
         for bench in ("cyberseceval", "llmseceval"):
             nc = get(arms, arm, bench, "no_code_rate")
-            cells += ["—" if nc is None else "%.1f%%" % (100 * nc),
-                      pct(get(arms, arm, bench, "insecure_icd_with_code")), pct(get(arms, arm, bench, "insecure_builtin_with_code"))]
+            cells += ["—" if nc is None else "%.1f%%" % (100 * nc)]
+            cells += [pct(get(arms, arm, bench, "insecure_%s_%s" % (judge, kind)))
+                      for kind in ("with_code", "or_no_code") for judge in ("icd", "builtin")]
         lines.append("| %s | " % arm + " | ".join(cells) + " |")
     return lines
 
@@ -131,7 +133,8 @@ def main(summary_path, eval_root=None):
     arms, paired, target = s["arms"], s.get("paired", {}), s.get("target", {})
     tokens = [a for a in arms if a.startswith("srcode-token")]
     out = ["### Headline (95% prompt-level bootstrap intervals)", ""] + headline(arms)
-    out += ["", "### The same benchmarks among the answers with code (intervals: scripts/ablation_summary.py's bootstrap)", ""] + with_code(arms)
+    out += ["", "### The same benchmarks among the answers with code, and with an answer without code counted as insecure "
+            "(intervals: scripts/ablation_summary.py's bootstrap)", ""] + with_code(arms)
     out += ["", "### Paired tests: SRCode against every other arm (same prompts, same sample slots)", ""] + paired_rows(paired, tokens)
     for bench in ("cyberseceval", "llmseceval"):
         out += ["", "### Per CWE, %s (insecure rate by the prompt's CWE)" % bench, ""] + per_cwe(eval_root, list(arms), bench)

@@ -99,7 +99,8 @@ import Testing
     }
 
     /// An answer without code is not insecure by the benchmark's count, so the summary also gives the rates
-    /// among the answers with code, from the stored samples and ICD verdicts (built-in: high or medium only).
+    /// among the answers with code and the rates counting such an answer as insecure, from the stored samples
+    /// and ICD verdicts (built-in: high or medium only).
     @Test func ratesAmongAnswersWithCodeLeaveOutAnswersWithout() throws {
         guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("withcode-\(UUID().uuidString)")
@@ -137,6 +138,11 @@ import Testing
         #expect(builtin["count"] as? Int == 1 && builtin["total"] as? Int == 3)
         #expect(judge["count"] as? Int == 2 && judge["total"] as? Int == 3)
         #expect(cse["no_code_rate"] as? Double == 0.25)
+        // Over all answers, the one without code counted as insecure: built-in 2 of 4, the ICD 3 of 4.
+        let strict = try #require(cse["insecure_builtin_or_no_code"] as? [String: Any])
+        let strictICD = try #require(cse["insecure_icd_or_no_code"] as? [String: Any])
+        #expect(strict["count"] as? Int == 2 && strict["total"] as? Int == 4)
+        #expect(strictICD["count"] as? Int == 3 && strictICD["total"] as? Int == 4)
         let test = try #require(((json["arms"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])?["primevul-test"] as? [String: Any])
         let testICD = try #require(test["insecure_icd"] as? [String: Any])
         #expect(testICD["count"] as? Int == 2 && testICD["total"] as? Int == 4)  // over all samples, as the benchmark counts
