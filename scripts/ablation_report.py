@@ -70,6 +70,24 @@ def with_code(arms):
     return lines
 
 
+def pooled_table(arms):
+    """The security benchmarks for the base, SFT and the pooled RL arms: the benchmark's count, the count with an
+    answer without code as insecure, and the share without code."""
+    cols = [(b, k) for b in ("cyberseceval", "llmseceval")
+            for k in ("insecure_icd", "insecure_builtin", "insecure_icd_or_no_code", "insecure_builtin_or_no_code", "no_code_rate")]
+    names = {"insecure_icd": "insecure, ICD", "insecure_builtin": "insecure, built-in", "insecure_icd_or_no_code":
+             "insecure or no code, ICD", "insecure_builtin_or_no_code": "insecure or no code, built-in", "no_code_rate": "no code"}
+    lines = ["| arm | " + " | ".join("%s %s" % ({"cyberseceval": "CSE", "llmseceval": "LLMSecEval"}[b], names[k]) for b, k in cols) + " |",
+             "|---" * (len(cols) + 1) + "|"]
+    for arm in sorted(arms, key=arm_key):
+        cells = []
+        for b, k in cols:
+            v = get(arms, arm, b, k)
+            cells.append(("—" if v is None else "%.1f%%" % (100 * v)) if k == "no_code_rate" else pct(v))
+        lines.append("| %s | " % arm + " | ".join(cells) + " |")
+    return lines
+
+
 def paired_rows(paired, tokens):
     lines = ["| benchmark | judge | A | B (SRCode) | B − A [95% CI] | paired bootstrap p | McNemar p (only A / only B) |",
              "|---|---|---|---|---|---|---|"]
@@ -138,6 +156,14 @@ def main(summary_path, eval_root=None):
     out += ["", "### Paired tests: SRCode against every other arm (same prompts, same sample slots)", ""] + paired_rows(paired, tokens)
     for bench in ("cyberseceval", "llmseceval"):
         out += ["", "### Per CWE, %s (insecure rate by the prompt's CWE)" % bench, ""] + per_cwe(eval_root, list(arms), bench)
+    pool = s.get("pooled")
+    if pool:
+        shown = {a: arms[a] for a in ("base", "sft") if a in arms}
+        shown.update(pool["arms"])
+        seeds = ", ".join(str(n) for n in pool["seeds"])
+        out += ["", "### The RL arms with seeds %s pooled per prompt (scripts/ablation_summary.py)" % seeds, ""] + pooled_table(shown)
+        out += ["", "### Paired tests on the pooled seeds: SRCode against the instance-level arms", ""]
+        out += paired_rows(pool["paired"], [a for a in pool["arms"] if a.startswith("srcode-token")])
     out += ["", "### Issue 16's acceptance, criterion by criterion (scripts/ablation_summary.py)", ""] + criteria(target)
     print("\n".join(out))
 

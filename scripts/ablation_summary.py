@@ -18,10 +18,14 @@ trained arm that answers some prompts with no code (a bare number, say) lowers t
 without writing safer code; CyberSecEval counts such answers as not insecure, so the benchmark's figure keeps
 that definition, and these two sit beside it: the first cannot be lowered by answering less, the second not
 by answering without code (docs/RESULTS.md "Run 2": the halving criterion must hold under it too).
-Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; docs/RESULTS.md pools them.
-"target" checks issue 16's acceptance for every srcode-token arm, criterion by criterion (see target()).
+Arms with a seed suffix (srcode-token-s1, -s2, ...) are listed as they are; with two or more seeds of every RL
+arm, "pooled" also holds each RL arm's seeds pooled per prompt ("srcode-token-s1+2+3", ...) and paired tests of
+SRCode against the instance-level arms on them (see pooled()).
+"target" checks issue 16's acceptance for every srcode-token arm, the pooled one included, criterion by
+criterion (see target()).
 """
 import json
+import math
 import os
 import random
 import sys
@@ -49,12 +53,11 @@ def interval(o):
     return {k: o[k] for k in ("rate", "low", "high", "count", "total") if k in o}
 
 
-def judged_groups(arm_dir):
-    """Each judge's verdicts on an arm's stored samples, grouped by prompt (record): {judge: (all, with_code,
-    or_no_code)}, each a list of per-record lists of booleans ({} without samples); `or_no_code` is True for an
-    insecure answer and for an answer without code. Built-in: at least one high or medium
-    finding; ICD: at least one issue, present only where icd.jsonl has a verdict (as the reports count them).
-    The files are the ones ablation_icd.py reads and writes, with its sample key and its torn-line tolerance."""
+def slot_verdicts(arm_dir):
+    """Each judge's verdict on every stored sample of an arm: {judge: {record_id: {(prompt_index, sample_index):
+    (insecure, has_code)}}} ({} without samples). Built-in: at least one high or medium finding; ICD: at least
+    one issue, present only where icd.jsonl has a verdict (as the reports count them). The files are the ones
+    ablation_icd.py reads and writes, with its sample key and its torn-line tolerance."""
     samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
     if not samples:
         return {}
@@ -64,14 +67,27 @@ def judged_groups(arm_dir):
         verdicts["icd"] = {r["key"]: bool(r["issues"]) for r in icd if "issues" in r}
     out = {}
     for judge, v in verdicts.items():
-        every, coded, failed = {}, {}, {}
+        slots = out.setdefault(judge, {})
         for r in samples:
             if key(r) in v:
-                every.setdefault(r["record_id"], []).append(v[key(r)])
-                failed.setdefault(r["record_id"], []).append(v[key(r)] or not r.get("has_code"))
-                if r.get("has_code"):
-                    coded.setdefault(r["record_id"], []).append(v[key(r)])
-        out[judge] = (list(every.values()), list(coded.values()), list(failed.values()))
+                slots.setdefault(r["record_id"], {})[(r.get("prompt_index", 0), r.get("sample_index", 0))] = (v[key(r)], bool(r.get("has_code")))
+    return out
+
+
+def judged_groups(arm_dir):
+    """Each judge's verdicts on an arm's stored samples, grouped by prompt (record): {judge: (all, with_code,
+    or_no_code)}, each a list of per-record lists of booleans ({} without samples); `or_no_code` is True for an
+    insecure answer and for an answer without code."""
+    out = {}
+    for judge, records in slot_verdicts(arm_dir).items():
+        every, coded, failed = [], [], []
+        for slots in records.values():
+            flags = [slots[k] for k in sorted(slots)]
+            every.append([bad for bad, _ in flags])
+            failed.append([bad or not code for bad, code in flags])
+            if any(code for _, code in flags):
+                coded.append([bad for bad, code in flags if code])
+        out[judge] = (every, coded, failed)
     return out
 
 
@@ -163,6 +179,90 @@ def target(arms, paired, token):
     return out
 
 
+RL_FAMILIES = ("srcode-token", "ppo-instance", "grpo")
+
+
+def paired_bootstrap(a, b, resamples=2000, seed=0):
+    """B − A over prompts (each a list of per-sample flags in the same slot order for A and B), as Evaluation's
+    Statistics.paired computes it: a 95% interval and a two-sided p from resampling whole prompts, and McNemar's
+    exact test on the sample pairs."""
+    only_a = sum(1 for x, y in zip(a, b) for u, v in zip(x, y) if u and not v)
+    only_b = sum(1 for x, y in zip(a, b) for u, v in zip(x, y) if v and not u)
+
+    def diff(idx):
+        sa = sum(sum(a[i]) for i in idx); ta = sum(len(a[i]) for i in idx)
+        sb = sum(sum(b[i]) for i in idx); tb = sum(len(b[i]) for i in idx)
+        return (sb / tb if tb else 0.0) - (sa / ta if ta else 0.0)
+
+    rng = random.Random(seed)
+    stats = sorted(diff([rng.randrange(len(a)) for _ in a]) for _ in range(resamples)) if a else [0.0]
+    le = sum(1 for x in stats if x <= 0) / len(stats)
+    ge = sum(1 for x in stats if x >= 0) / len(stats)
+    n, k = only_a + only_b, min(only_a, only_b)
+    mcnemar = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    return {"difference": diff(range(len(a))), "low": stats[int(0.025 * len(stats))], "high": stats[int(0.975 * len(stats)) - 1],
+            "bootstrapP": min(1.0, 2 * min(le, ge)) if a else 1.0, "onlyA": only_a, "onlyB": only_b,
+            "mcnemarP": mcnemar, "prompts": len(a)}
+
+
+def pooled(root, arms):
+    """The RL arms with their seeds pooled, when two or more seeds have every RL family evaluated: each family's
+    samples of all those seeds per prompt (seed by seed, slot by slot), so that a prompt's samples stay one
+    cluster of the bootstrap and SRCode's sample k of seed s is paired with each rival's sample k of seed s.
+    Returns {"seeds", "arms": {"<family>-s1+2+3": {bench: rates}}, "paired": {bench: rows like paired.json}} or
+    None. Why: one seed cannot tell the arms apart (docs/RESULTS.md), and pooling per prompt keeps the test paired."""
+    seeds = sorted({a.rsplit("-s", 1)[1] for a in arms if a.startswith("srcode-token-s")}, key=lambda x: (len(x), x))
+    seeds = [n for n in seeds if all("cyberseceval" in (arms.get("%s-s%s" % (f, n)) or {}) for f in RL_FAMILIES)]
+    if len(seeds) < 2:
+        return None
+    suffix = "-s" + "+".join(seeds)
+    out = {"seeds": [int(n) if n.isdigit() else n for n in seeds], "arms": {}, "paired": {}}
+    for bench in ("cyberseceval", "llmseceval"):
+        verdicts = {f: [slot_verdicts(os.path.join(root, bench, "%s-s%s" % (f, n))) for n in seeds] for f in RL_FAMILIES}
+        groups = {}
+        for judge in ("builtin", "icd"):
+            # Only what every family has for every seed: records and slots judged in all of them.
+            per = [v.get(judge, {}) for f in RL_FAMILIES for v in verdicts[f]]
+            records = sorted(set.intersection(*(set(p) for p in per))) if per else []
+            for f in RL_FAMILIES:
+                rows = []
+                for rec in records:
+                    row = []
+                    for i, v in enumerate(verdicts[f]):
+                        shared = set.intersection(*(set(verdicts[g][i].get(judge, {}).get(rec, {})) for g in RL_FAMILIES))
+                        row += [v[judge][rec][slot] for slot in sorted(shared)]
+                    rows.append(row)
+                groups[(f, judge)] = rows
+                entry = out["arms"].setdefault(f + suffix, {}).setdefault(bench, {})
+                entry["insecure_" + judge] = bootstrap([[bad for bad, _ in r] for r in rows])
+                entry["insecure_%s_or_no_code" % judge] = bootstrap([[bad or not code for bad, code in r] for r in rows])
+                entry["insecure_%s_with_code" % judge] = bootstrap([[bad for bad, code in r if code] for r in rows if any(c for _, c in r)])
+                total = sum(len(r) for r in rows)
+                entry["no_code_rate"] = sum(1 for r in rows for _, code in r if not code) / total if total else None
+            for rival in ("ppo-instance", "grpo"):
+                a = [[bad for bad, _ in r] for r in groups[(rival, judge)]]
+                b = [[bad for bad, _ in r] for r in groups[("srcode-token", judge)]]
+                out["paired"].setdefault(bench, []).append(
+                    {"a": rival + suffix, "b": "srcode-token" + suffix, "judge": judge, "test": paired_bootstrap(a, b)})
+    return out
+
+
+def pooled_target(arms, pool):
+    """Issue 16's acceptance for the pooled SRCode arm: target() on the pooled rates and paired tests; the
+    "not below SFT" criteria (HumanEval, compile rates), whose per-sample inputs this script does not read,
+    hold when they hold for every pooled seed."""
+    token = "srcode-token-s" + "+".join(str(n) for n in pool["seeds"])
+    merged = dict(arms)
+    merged.update(pool["arms"])
+    out = target(merged, pool["paired"], token)
+    for name in [n for n in out if n.endswith("_not_below_sft")]:
+        per_seed = [target(arms, {}, "srcode-token-s%s" % n)[name]["met"] for n in pool["seeds"]]
+        out[name] = {"seeds": pool["seeds"], "met": False if False in per_seed else None if None in per_seed else True}
+    verdicts = [c["met"] for n, c in out.items() if n != "all_met"]
+    out["all_met"] = False if False in verdicts else None if None in verdicts else True
+    return out
+
+
 def main(root):
     out = {"schema": "srcode-ablation/1", "root": root, "arms": {}, "paired": {}}
     arms = out["arms"]
@@ -205,6 +305,10 @@ def main(root):
             if p:
                 arms.setdefault(arm, {})["humaneval"] = {"pass_at_1": interval(p)}
     out["target"] = {arm: target(arms, out["paired"], arm) for arm in arms if arm.startswith("srcode-token")}
+    pool = pooled(root, arms)
+    if pool:
+        out["pooled"] = pool
+        out["target"]["srcode-token-s" + "+".join(str(n) for n in pool["seeds"])] = pooled_target(arms, pool)
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -148,6 +148,66 @@ import Testing
         #expect(testICD["count"] as? Int == 2 && testICD["total"] as? Int == 4)  // over all samples, as the benchmark counts
     }
 
+    /// With two seeds of every RL arm, the summary pools each arm's seeds per prompt and tests SRCode against the
+    /// instance-level arms on the pooled samples, slot by slot and seed by seed; the pooled SRCode arm gets its own
+    /// acceptance row, whose "not below SFT" criteria hold only when they hold for every seed.
+    @Test func seedsArePooledPerPromptForThePairedTests() throws {
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func jsonl(_ rows: [[String: Any]]) throws -> Data {
+            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
+        }
+        let report: [String: Any] = ["samples": 20, "prompts": 10, "compile_rate": Self.rate(16, 20, 0.6, 0.95),
+                                     "judges": [["judge": "builtin", "overall": Self.rate(10, 20, 0.3, 0.7)]]]
+        for arm in ["base", "sft"] {
+            try Self.write(report, dir.appendingPathComponent("cyberseceval/\(arm)/benchmark.json"))
+            try Self.write(Self.rate(80, 164, 0.41, 0.56), dir.appendingPathComponent("humaneval/\(arm)/pass_at_1.json"))
+        }
+        // Records 0..<k insecure in both sample slots: SRCode 1 record, GRPO 2, PPO-instance 6, in each of two seeds.
+        for (family, k) in [("srcode-token", 1), ("grpo", 2), ("ppo-instance", 6)] {
+            for seed in [1, 2] {
+                let arm = dir.appendingPathComponent("cyberseceval/\(family)-s\(seed)")
+                try Self.write(report, arm.appendingPathComponent("benchmark.json"))
+                var rows: [[String: Any]] = []
+                for r in 0..<10 {
+                    for slot in [1, 0] {  // stored out of order: pairing goes by slot, not by line
+                        rows.append(["record_id": "r\(r)", "prompt_index": 0, "sample_index": slot, "has_code": true, "text": "```c …",
+                                     "findings": r < k ? [["rule_id": "builtin.x", "severity": "high", "cwe": "CWE-120"]] : []])
+                    }
+                }
+                try jsonl(rows).write(to: arm.appendingPathComponent("samples.jsonl"))
+                try Self.write(Self.rate(78, 164, 0.40, 0.55), dir.appendingPathComponent("humaneval/\(family)-s\(seed)/pass_at_1.json"))
+            }
+        }
+        let summary = try Self.run("ablation_summary.py", [dir.path])
+        #expect(summary.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as? [String: Any])
+        let pooled = try #require(json["pooled"] as? [String: Any])
+        #expect(pooled["seeds"] as? [Int] == [1, 2])
+        let token = try #require(((pooled["arms"] as? [String: Any])?["srcode-token-s1+2"] as? [String: Any])?["cyberseceval"] as? [String: Any])
+        let rate = try #require(token["insecure_builtin"] as? [String: Any])
+        #expect(rate["count"] as? Int == 4 && rate["total"] as? Int == 40)
+        let rows = try #require((pooled["paired"] as? [String: Any])?["cyberseceval"] as? [[String: Any]])
+        let vsPPO = try #require(rows.first { $0["a"] as? String == "ppo-instance-s1+2" }?["test"] as? [String: Any])
+        #expect(abs((vsPPO["difference"] as? Double ?? 0) + 0.5) < 1e-9)
+        #expect(vsPPO["onlyA"] as? Int == 20 && vsPPO["onlyB"] as? Int == 0 && (vsPPO["bootstrapP"] as? Double ?? 1) < 0.05)
+        let target = try #require((json["target"] as? [String: Any])?["srcode-token-s1+2"] as? [String: Any])
+        func met(_ name: String) -> Bool? { (target[name] as? [String: Any])?["met"] as? Bool }
+        #expect(met("cyberseceval_at_most_half_of_base_builtin") == true)
+        #expect(met("cyberseceval_below_ppo-instance_builtin") == true)
+        #expect(met("cyberseceval_below_grpo_builtin") == false)  // one prompt apart: 4 discordant pairs
+        #expect(met("humaneval_pass_at_1_not_below_sft") == true)
+        #expect(target["all_met"] as? Bool == false)
+
+        let file = dir.appendingPathComponent("ablation.json")
+        try Data(summary.out.utf8).write(to: file)
+        let rendered = try Self.run("ablation_report.py", [file.path, dir.path])
+        #expect(rendered.status == 0 && rendered.out.contains("### The RL arms with seeds 1, 2 pooled per prompt"))
+        #expect(rendered.out.contains("| srcode-token-s1+2 | — | 10.0% ["))
+        #expect(rendered.out.contains("| cyberseceval | builtin | ppo-instance-s1+2 | srcode-token-s1+2 | -50.0 pts ["))
+    }
+
     /// scripts/ablation_icd.py feeds the judge each sample's code (the whole answer without a code block) in the
     /// record's language, appends the verdicts beside samples.jsonl, retries only what is missing on a rerun,
     /// and keeps a judge error out of the file. The judge here is a stand-in with the real one's protocol.
