@@ -1,6 +1,7 @@
 // Pattern tasks: short self-contained tasks chosen by a fix pair's flaw family, from data.
 import Foundation
 import SRCodeData
+import SecurityOracle
 
 /// The prompt style `pattern`: for each fix pair, short self-contained C/C++ tasks whose most direct
 /// answer performs the same kind of operation as the pair's vulnerable lines, in a new setting.
@@ -58,7 +59,7 @@ public struct PatternTasks: Sendable {
     /// family picked by the pair's id.
     public func family(for pair: VulnerabilityPair) -> Family {
         for cwe in pair.cwes { if let f = families.first(where: { $0.cwes.contains(cwe) }) { return f } }
-        let words = Self.identifiers(in: Self.touchedText(pair))
+        let words = Self.touchedIdentifiers(pair)
         var best: (Family, Int)?
         for f in families {
             let score = f.operations.reduce(0) { $0 + (words[$1] ?? 0) }
@@ -95,23 +96,22 @@ public struct PatternTasks: Sendable {
         return out
     }
 
-    /// The vulnerable function's lines the fix touched, with one line of context on each side.
-    static func touchedText(_ pair: VulnerabilityPair) -> String {
-        let lines = pair.vulnerableCode.components(separatedBy: "\n")
-        let touched = SpanDiff.touchedLines(from: pair.vulnerableCode, to: pair.fixedCode)
+    /// Identifier counts (`strcpy`, `len`, …) on the vulnerable function's lines the fix touched, with one
+    /// line of context on each side. The whole function is lexed, so words in comments and string literals
+    /// do not count (a comment saying "unlike system()" is not a command), and a touched line inside a block
+    /// comment is read as the comment it is.
+    static func touchedIdentifiers(_ pair: VulnerabilityPair) -> [String: Int] {
+        let code = pair.vulnerableCode
+        let lineCount = code.components(separatedBy: "\n").count
         var keep = Set<Int>()
-        for l in touched { for k in (l - 1)...(l + 1) where k >= 1 && k <= lines.count { keep.insert(k) } }
-        return keep.sorted().map { lines[$0 - 1] }.joined(separator: "\n")
-    }
-
-    /// Identifier counts (`strcpy`, `len`, …); `get_u16` stays one word.
-    static func identifiers(in text: String) -> [String: Int] {
-        var out: [String: Int] = [:]
-        var cur = ""
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "_" { cur.append(ch) } else if !cur.isEmpty { out[cur, default: 0] += 1; cur = "" }
+        for l in SpanDiff.touchedLines(from: code, to: pair.fixedCode) {
+            for k in (l - 1)...(l + 1) where k >= 1 && k <= lineCount { keep.insert(k) }
         }
-        if !cur.isEmpty { out[cur, default: 0] += 1 }
+        let bytes = Array(code.utf8)
+        var out: [String: Int] = [:]
+        for t in CLexer.lex(bytes).tokens where t.kind == .identifier && keep.contains(Int(t.line)) {
+            out[String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self), default: 0] += 1
+        }
         return out
     }
 }

@@ -39,6 +39,30 @@ import Vul2SafeTesting
         #expect(tasks.family(for: q) == tasks.family(for: q))
     }
 
+    /// Words in comments and string literals on the touched lines are not operations: the comment names
+    /// `system` and `popen` twice, the string names `rand`, the code itself copies with `memcpy`.
+    @Test func commentsAndStringsOnTheTouchedLinesDoNotPickTheFamily() {
+        let p = Fixtures.pair("c", cwe: "CWE-200", name: "put", vulnerable: """
+            int put(char *dst, const char *src, int n)
+            {
+                /* no system() or popen() here; system and popen are for the shell */
+                memcpy(dst, src, n);
+                return puts("rand");
+            }
+            """, fixed: """
+            int put(char *dst, const char *src, int n)
+            {
+                /* no system() or popen() here; system and popen are for the shell, and n is checked */
+                if (n > 16) return -1;
+                memcpy(dst, src, n);
+                return puts("rand");
+            }
+            """)
+        #expect(PatternTasks.touchedIdentifiers(p)["system"] == nil && PatternTasks.touchedIdentifiers(p)["rand"] == nil)
+        #expect(PatternTasks.touchedIdentifiers(p)["memcpy"] == 1)
+        #expect(tasks.family(for: p).id == "string-copy")
+    }
+
     /// Every template of every family, in every setting, is filled completely, names the pair's
     /// language and leaks nothing under any CWE of its family.
     @Test func everyTemplateFillsAndNeverNamesTheRisk() {
