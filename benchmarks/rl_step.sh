@@ -15,6 +15,7 @@
 # SRCODE_RL_VARIANTS="f32/auto f32/f32" (default) times SRCode once per rollout engine / precision (recipe keys
 # rollout.engine and precision: auto is bf16 against the frozen base where the CPU has AVX512-BF16); the
 # ratio uses the first. Add quantized/auto for the GGUF rollout engine.
+# SRCODE_TRL_BF16=1 runs TRL with bf16=True (autocast), its best configuration on a CPU with AVX512-BF16.
 # The data is any PrimeVul+ JSONL with a train split; scripts/ablation.sh with SRCODE_STAGE=data builds
 # the default one in about a minute.
 set -euo pipefail
@@ -86,7 +87,8 @@ run_pair() {
   for _ in $(seq 100); do grep -q "http://" "$OUT/serve.log" && break; sleep 0.2; done
   local url; url="$(sed -n 's#.*\(http://[^ ]*\).*#\1#p' "$OUT/serve.log" | head -1)/v1/openrlhf"
   "$@" /usr/bin/time -v -o "$OUT/trl.time" "$VENV/bin/python" benchmarks/trl_rl_step.py --gguf "$GGUF" \
-    --prompts "$OUT/prompts.json" --reward-url "$url" --max-new-tokens "$TOKENS" --threads 2 > "$OUT/trl.log" 2>&1 \
+    --prompts "$OUT/prompts.json" --reward-url "$url" --max-new-tokens "$TOKENS" --threads 2 \
+    ${SRCODE_TRL_BF16:+--bf16} > "$OUT/trl.log" 2>&1 \
     || { kill "$spid"; tail -30 "$OUT/trl.log"; return 1; }
   kill "$spid"
   grep '^versions' "$OUT/trl.log"

@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default="/tmp/trl-rl-step")
+    ap.add_argument("--bf16", action="store_true",
+                    help="TRL's mixed precision (bf16 autocast on CPU): its best configuration on a CPU with AVX512-BF16")
     args = ap.parse_args()
 
     import torch
@@ -93,7 +95,7 @@ def main() -> None:
         per_device_train_batch_size=args.micro_batch, gradient_accumulation_steps=n // args.micro_batch,
         num_generations=args.generations, max_completion_length=args.max_new_tokens,
         temperature=0.8, top_p=1.0, beta=args.beta, num_iterations=1,
-        use_cpu=True, bf16=False, report_to=[], save_strategy="no", logging_steps=1,
+        use_cpu=True, bf16=args.bf16, report_to=[], save_strategy="no", logging_steps=1,
         gradient_checkpointing=False,  # TRL turns it on by default; SRCode keeps activations too
     )
     known = set(GRPOConfig.__dataclass_fields__)
@@ -126,7 +128,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"versions torch={torch.__version__} transformers={transformers.__version__} trl={trl.__version__} "
           f"threads={torch.get_num_threads()} load_s={load_s:.1f}")
-    print(f"RESULT side=trl rollouts={n} step_s={step_s:.1f} generation_s={phases['generation']:.1f} "
+    print(f"RESULT side=trl precision={'bf16' if args.bf16 else 'f32'} rollouts={n} step_s={step_s:.1f} generation_s={phases['generation']:.1f} "
           f"reward_s={phases['reward']:.1f} score_s={phases['score']:.1f} train_s={train_s:.1f} "
           f"mean_completion_tokens={mean_len:.1f} peak_rss_gib={rss:.2f}")
 
