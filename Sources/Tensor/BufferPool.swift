@@ -69,6 +69,32 @@ public final class BufferPool: @unchecked Sendable {
         lock.unlock()
     }
 
+    init() { _ = Self.heapMmapThreshold }
+
+    /// The size from which glibc's malloc serves a block by `mmap` and gives it back to the kernel on `free`:
+    /// 2 MiB, set once, before the pool's first buffer; nil where it is left alone (not glibc, or
+    /// `GLIBC_TUNABLES` already sets `glibc.malloc.mmap_threshold`, which then wins).
+    ///
+    /// Why: glibc's default threshold rises to the largest block freed so far (up to 32 MiB), after which the
+    /// buffers this pool lets go (RL mini-batches change length, so many sizes pass the cap) come from heaps
+    /// that keep freed pages between the blocks still in use. A PPO arm of the proof's second run grew from
+    /// 16 to over 24 GB across three steps and was OOM-killed; with the threshold fixed at 2 MiB it falls back
+    /// to about 5 GB between steps and peaks at 13–14 GB on the same recipe (docs/RESULTS.md, "How run 2
+    /// goes"). The arithmetic is unchanged; fresh mappings cost page faults (docs/BENCHMARKS.md).
+    public static let heapMmapThreshold: Int? = {
+        #if canImport(Glibc)
+        if let t = ProcessInfo.processInfo.environment["GLIBC_TUNABLES"], t.contains("mmap_threshold") { return nil }
+        // Looked up at run time, like malloc_trim below: not in Swift's Glibc module, absent from other C libraries.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return nil }
+        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in <malloc.h>
+        let bytes = 2 << 20
+        return unsafeBitCast(f, to: Mallopt.self)(mmapThreshold, Int32(bytes)) == 1 ? bytes : nil
+        #else
+        return nil
+        #endif
+    }()
+
     /// Asks the C allocator to hand free heap pages back to the system (glibc's `malloc_trim`): after
     /// large buffers are freed, their pages can otherwise stay resident in the heap.
     /// Looked up at run time: Swift's Glibc module does not export it, and other C libraries lack it.
