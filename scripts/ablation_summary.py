@@ -56,12 +56,14 @@ def interval(o):
     return {k: o[k] for k in ("rate", "low", "high", "count", "total") if k in o}
 
 
-def slot_verdicts(arm_dir):
+def slot_verdicts(arm_dir, samples=None):
     """Each judge's verdict on every stored sample of an arm: {judge: {record_id: {(prompt_index, sample_index):
     (insecure, has_code)}}} ({} without samples). Built-in: at least one high or medium finding; ICD: at least
     one issue, present only where icd.jsonl has a verdict (as the reports count them). The files are the ones
-    ablation_icd.py reads and writes, with its sample key and its torn-line tolerance."""
-    samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
+    ablation_icd.py reads and writes, with its sample key and its torn-line tolerance. `samples`: the arm's
+    samples.jsonl when the caller has read it already."""
+    if samples is None:
+        samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
     if not samples:
         return {}
     verdicts = {"builtin": {key(r): builtin_vulnerable(r) for r in samples}}
@@ -77,12 +79,12 @@ def slot_verdicts(arm_dir):
     return out
 
 
-def judged_groups(arm_dir):
+def judged_groups(arm_dir, samples=None):
     """Each judge's verdicts on an arm's stored samples, grouped by prompt (record): {judge: (all, with_code,
     or_no_code)}, each a list of per-record lists of booleans ({} without samples); `or_no_code` is True for an
     insecure answer and for an answer without code."""
     out = {}
-    for judge, records in slot_verdicts(arm_dir).items():
+    for judge, records in slot_verdicts(arm_dir, samples).items():
         every, coded, failed = [], [], []
         for slots in records.values():
             flags = [slots[k] for k in sorted(slots)]
@@ -107,8 +109,8 @@ def with_code_rates(groups):
 def samples_entry(arm_dir):
     """An arm's figures from its stored samples alone (the committed state keeps samples.jsonl and icd.jsonl, not
     the reports): the same counts as benchmark.json's, with this script's bootstrap intervals. None without samples."""
-    groups = judged_groups(arm_dir)
     samples = read_jsonl(os.path.join(arm_dir, "samples.jsonl"))
+    groups = judged_groups(arm_dir, samples)
     if not groups or not samples:
         return None
     compiles = {}
@@ -296,8 +298,9 @@ def pooled_target(arms, pool):
     merged = dict(arms)
     merged.update(pool["arms"])
     out = target(merged, pool["paired"], token)
+    seeds = [target(arms, {}, "srcode-token-s%s" % n) for n in pool["seeds"]]
     for name in [n for n in out if n.endswith("_not_below_sft")]:
-        per_seed = [target(arms, {}, "srcode-token-s%s" % n)[name]["met"] for n in pool["seeds"]]
+        per_seed = [t[name]["met"] for t in seeds]
         out[name] = {"seeds": pool["seeds"], "met": False if False in per_seed else None if None in per_seed else True}
     verdicts = [c["met"] for n, c in out.items() if n != "all_met"]
     out["all_met"] = False if False in verdicts else None if None in verdicts else True

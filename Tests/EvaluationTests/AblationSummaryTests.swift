@@ -41,6 +41,11 @@ import Testing
         try JSONSerialization.data(withJSONObject: object).write(to: url)
     }
 
+    /// JSON Lines: one object per line, as the samples and verdict files are stored.
+    private static func jsonl(_ rows: [[String: Any]]) throws -> Data {
+        Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
+    }
+
     private static func paired(_ a: String, _ b: String, _ judge: String, difference: Double, p: Double) -> [String: Any] {
         ["a": a, "b": b, "judge": judge,
          "test": ["difference": difference, "low": difference - 0.05, "high": difference + 0.05, "bootstrapP": p,
@@ -118,16 +123,13 @@ import Testing
         ]
         let icd: [[String: Any]] = [["key": "1#0/0", "issues": [["pattern_id": "p"]]], ["key": "1#0/1", "issues": []],
                                     ["key": "2#0/0", "issues": []], ["key": "2#0/1", "issues": [["pattern_id": "p"]]]]
-        func jsonl(_ rows: [[String: Any]]) throws -> Data {
-            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
-        }
-        try jsonl(samples).write(to: arm.appendingPathComponent("samples.jsonl"))
-        try jsonl(icd).write(to: arm.appendingPathComponent("icd.jsonl"))
+        try Self.jsonl(samples).write(to: arm.appendingPathComponent("samples.jsonl"))
+        try Self.jsonl(icd).write(to: arm.appendingPathComponent("icd.jsonl"))
         // The PrimeVul+ test split: `eval secure`'s report (built-in) and scripts/ablation_icd.py's verdicts.
         let held = dir.appendingPathComponent("primevul-test/srcode-token-s1")
         try Self.write(["overall": ["samples": 4, "vulnerable": 1, "vulnerability_rate": 0.25]], held.appendingPathComponent("report.json"))
-        try jsonl(samples).write(to: held.appendingPathComponent("samples.jsonl"))
-        try jsonl(icd).write(to: held.appendingPathComponent("icd.jsonl"))
+        try Self.jsonl(samples).write(to: held.appendingPathComponent("samples.jsonl"))
+        try Self.jsonl(icd).write(to: held.appendingPathComponent("icd.jsonl"))
 
         let summary = try Self.run("ablation_summary.py", [dir.path])
         #expect(summary.status == 0)
@@ -154,9 +156,6 @@ import Testing
         guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("samples-only-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        func jsonl(_ rows: [[String: Any]]) throws -> Data {
-            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
-        }
         // Base: records 0..<4 insecure (both slots); SRCode: record 0 insecure, record 9 answered without code.
         for (arm, k) in [("base", 4), ("srcode-token-s1", 1)] {
             var rows: [[String: Any]] = []
@@ -170,10 +169,10 @@ import Testing
             }
             let folder = dir.appendingPathComponent("cyberseceval/\(arm)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try jsonl(rows).write(to: folder.appendingPathComponent("samples.jsonl"))
+            try Self.jsonl(rows).write(to: folder.appendingPathComponent("samples.jsonl"))
             let he = dir.appendingPathComponent("humaneval/\(arm)")
             try FileManager.default.createDirectory(at: he, withIntermediateDirectories: true)
-            try jsonl((0..<4).map { ["task_id": "HumanEval/\($0)", "passed": $0 < 3] }).write(to: he.appendingPathComponent("completions.jsonl_results.jsonl"))
+            try Self.jsonl((0..<4).map { ["task_id": "HumanEval/\($0)", "passed": $0 < 3] }).write(to: he.appendingPathComponent("completions.jsonl_results.jsonl"))
         }
         let summary = try Self.run("ablation_summary.py", [dir.path])
         #expect(summary.status == 0)
@@ -198,9 +197,6 @@ import Testing
         guard Self.hasPython() else { print("SKIP: python3 is missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        func jsonl(_ rows: [[String: Any]]) throws -> Data {
-            Data(try rows.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n").utf8)
-        }
         let report: [String: Any] = ["samples": 20, "prompts": 10, "compile_rate": Self.rate(16, 20, 0.6, 0.95),
                                      "judges": [["judge": "builtin", "overall": Self.rate(10, 20, 0.3, 0.7)]]]
         for arm in ["base", "sft"] {
@@ -219,7 +215,7 @@ import Testing
                                      "findings": r < k ? [["rule_id": "builtin.x", "severity": "high", "cwe": "CWE-120"]] : []])
                     }
                 }
-                try jsonl(rows).write(to: arm.appendingPathComponent("samples.jsonl"))
+                try Self.jsonl(rows).write(to: arm.appendingPathComponent("samples.jsonl"))
                 try Self.write(Self.rate(78, 164, 0.40, 0.55), dir.appendingPathComponent("humaneval/\(family)-s\(seed)/pass_at_1.json"))
             }
         }
