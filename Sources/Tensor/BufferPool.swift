@@ -53,7 +53,28 @@ public final class BufferPool: @unchecked Sendable {
         Tape.current.allocations += 1
         // 64-byte alignment keeps SIMD loads and BLAS panels on cache lines.
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        Self.adviseHugePages(raw, bytes: max(count, 1) * 4)
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Asks the kernel to back the 2 MiB-aligned part of a large fresh buffer with transparent huge pages
+    /// (`madvise(MADV_HUGEPAGE)`; the default THP mode, `madvise`, gives them only where asked). Below 4 MiB
+    /// nothing is asked: at most one aligned huge page would fit.
+    ///
+    /// Why: every buffer this pool lets go returns to the kernel (``heapMmapThreshold``), so the next one is
+    /// fresh memory whose every page faults in zeroed. An RL update at 512 new tokens writes about 18 GB of such
+    /// memory per step; in 4 KiB pages these VMs fill fresh buffers at 1.1–1.4 GB/s, in huge pages at 2.8–5.0
+    /// GB/s (docs/BENCHMARKS.md, "Fresh buffers in huge pages"). The contents and the arithmetic are unchanged;
+    /// glibc's `glibc.malloc.hugetlb=1` tunable does the same for every mapping it makes.
+    static func adviseHugePages(_ p: UnsafeMutableRawPointer, bytes: Int) {
+        #if canImport(Glibc)
+        let huge = 2 << 20
+        guard bytes >= 2 * huge else { return }
+        let start = (Int(bitPattern: p) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: p) + bytes) & ~(huge - 1)
+        guard end > start, let base = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(base, end - start, 14)  // MADV_HUGEPAGE in <sys/mman.h>; fails harmlessly where THP is off
+        #endif
     }
 
     func give(_ p: UnsafeMutablePointer<Float>, _ requested: Int) {
