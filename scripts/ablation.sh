@@ -26,6 +26,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .build/release/srcode ] || scripts/setup.sh
+# Memory: a run's pinned build may predate BufferPool's own fixing of glibc's mmap threshold (docs/ENGINE.md
+# "Memory plan"), without which an RL arm grew past 24 GB; so the script sets it, with transparent huge pages
+# for the fresh mappings (several times faster to fill on these VMs, docs/BENCHMARKS.md "Fresh buffers in huge
+# pages"). Neither changes any arithmetic; a GLIBC_TUNABLES of your own wins.
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=2097152:glibc.malloc.hugetlb=1}
+# An RL arm at 512 new tokens peaks at 10-14 GB (docs/RESULTS.md, "How run 2 goes").
+MEM_GIB=$(awk '/^(MemTotal|SwapTotal):/ {k += $2} END {print int(k / 1048576)}' /proc/meminfo 2>/dev/null || echo 0)
+[ "${MEM_GIB:-0}" -ge 16 ] || echo "ablation: warning: ${MEM_GIB} GiB of memory and swap in all; an RL arm peaks at 10-14 GB"
 source scripts/env.sh
 DATA=${SRCODE_DATA:-../shared/data}
 source scripts/ablation_paths.sh   # OUT, STATE, ADAPTERS, RESULTS of this run; run_recipe
