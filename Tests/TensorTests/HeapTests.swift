@@ -41,7 +41,7 @@ import Glibc
         guard mode.contains("[madvise]") || mode.contains("[always]") else {
             print("SKIP: transparent huge pages are off or absent here (\(mode.trimmingCharacters(in: .whitespacesAndNewlines)))"); return
         }
-        let count = (32 << 20) / 4 + 4_097  // a size class no other test asks for, so the buffer is fresh
+        let count = (32 << 20) / 4 + 4_097  // 36 MiB once rounded to its size class; a pooled one was advised when made
         let p = BufferPool.shared.take(count)
         defer { BufferPool.shared.give(p, count) }
         let huge = 2 << 20
