@@ -63,7 +63,7 @@ public final class BufferPool: @unchecked Sendable {
     ///
     /// Why: every buffer this pool lets go returns to the kernel (``heapMmapThreshold``), so the next one is
     /// fresh memory whose every page faults in zeroed. An RL update at 512 new tokens writes about 18 GB of such
-    /// memory per step; in 4 KiB pages these VMs fill fresh buffers at 1.1–1.4 GB/s, in huge pages at 2.8–5.0
+    /// memory per step; in 4 KiB pages these VMs fill fresh buffers at 1.1–1.7 GB/s, in huge pages at 2.0–5.0
     /// GB/s (docs/BENCHMARKS.md, "Fresh buffers in huge pages"). The contents and the arithmetic are unchanged;
     /// glibc's `glibc.malloc.hugetlb=1` tunable does the same for every mapping it makes.
     static func adviseHugePages(_ p: UnsafeMutableRawPointer, bytes: Int) {
@@ -73,7 +73,7 @@ public final class BufferPool: @unchecked Sendable {
         let start = (Int(bitPattern: p) + huge - 1) & ~(huge - 1)
         let end = (Int(bitPattern: p) + bytes) & ~(huge - 1)
         guard end > start, let base = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(base, end - start, 14)  // MADV_HUGEPAGE in <sys/mman.h>; fails harmlessly where THP is off
+        _ = madvise(base, end - start, MADV_HUGEPAGE)  // fails harmlessly where THP is off
         #endif
     }
 
