@@ -6,11 +6,12 @@ extension FunctionScope {
 
     /// `free(buf)` where `buf` is an array declared in this function (fixed or variable length), and
     /// `free(&x)`: neither is a block the allocator handed out, so the heap is corrupted (CWE-590).
-    /// A parameter spelled `char buf[]` is a pointer and is not flagged: only declarations in the body.
+    /// A parameter spelled `char buf[]` is a pointer and is not flagged: only declarations in the body. Releasers
+    /// of handles (`fclose`, `closedir`: facts with `releasesHandle`) are not frees of memory.
     func invalidFrees() -> [Hit] {
         var out: [Hit] = []
         for c in calls {
-            guard let d = c.fact?.dealloc, d < c.args.count else { continue }
+            guard let d = c.fact?.dealloc, d < c.args.count, c.fact?.releasesHandle != true else { continue }
             let a = c.args[d]
             let words = a.map { t($0) }
             if words.count == 2, words[0] == "&", src.sig[a.lowerBound + 1].kind == .identifier {

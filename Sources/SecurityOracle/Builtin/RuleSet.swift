@@ -68,6 +68,9 @@ public struct APIFact: Codable, Sendable {
     public var nullOnFailure: Bool?
     /// Argument released by this call.
     public var dealloc: Int?
+    /// The released argument is a handle (a stream, a directory), not a block of memory: `fclose(buf)` on an
+    /// array is a type error, not a heap corruption, so invalid-free leaves it alone.
+    public var releasesHandle: Bool?
     /// Arguments that give an allocation size.
     public var sizeArgs: [Int]?
     /// The size is not overflow-checked by the callee (unlike calloc/reallocarray).

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,4 +40,13 @@ void array_of_pointers(void) {
     for (int i = 0; i < 4; i++) items[i] = malloc(8);
     // ok: invalid-free
     for (int i = 0; i < 4; i++) free(items[i]);
+}
+
+void stream_on_a_name(void) {
+    char file_path[64] = "out.txt";
+    FILE *f = fopen(file_path, "w");
+    if (f == NULL) return;
+    fclose(f);
+    // ok: invalid-free
+    fclose(file_path);
 }
